@@ -1,0 +1,154 @@
+//! Build the stages with cargo and collect what the compiler said, from
+//! cargo's JSON messages (never by grepping the human output).
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::Message;
+
+/// The repository root (where `Cargo.toml` and the HTML files are).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The build directory the checks use: their own, not the `target/debug`
+/// of the cargo that runs the tests, so that the two never wait on each
+/// other's lock.
+pub fn stages_target_dir() -> PathBuf {
+    root().join("target").join("stages")
+}
+
+/// The cargo to run: the one running us if there is one, so that a pinned
+/// toolchain stays pinned.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// One place a diagnostic points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The file name only (`main.rs`, `lib.rs`).
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub primary: bool,
+}
+
+/// One compiler message about one bin.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// The bin it is about.
+    pub target: String,
+    pub is_error: bool,
+    pub is_warning: bool,
+    /// The error code (`E0599`) or lint name (`dead_code`), if it has one.
+    pub code: Option<String>,
+    pub message: String,
+    pub spans: Vec<Span>,
+    /// The message as rustc renders it for a human.
+    pub rendered: String,
+}
+
+/// What one `cargo build` of the stages produced.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The bins that were built, with their executables.
+    pub executables: Vec<(String, PathBuf)>,
+}
+
+impl BuildReport {
+    /// The diagnostics about the bin `target`.
+    pub fn for_target<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Diagnostic> {
+        self.diagnostics.iter().filter(move |d| d.target == target)
+    }
+
+    /// The error codes rustc reported for `target`, sorted.
+    pub fn error_codes(&self, target: &str) -> BTreeSet<String> {
+        self.for_target(target)
+            .filter(|d| d.is_error)
+            .filter_map(|d| d.code.clone())
+            .collect()
+    }
+
+    /// The executable built for `target`, if it built.
+    pub fn executable(&self, target: &str) -> Option<&Path> {
+        self.executables
+            .iter()
+            .find(|(name, _)| name == target)
+            .map(|(_, path)| path.as_path())
+    }
+}
+
+/// Build every stage, the failing ones included, in one cargo invocation
+/// (`--keep-going`, so one failing bin does not stop the others), in
+/// [`stages_target_dir`].
+pub fn build_all_stages() -> io::Result<BuildReport> {
+    let mut command = cargo();
+    command
+        .current_dir(root())
+        .args(["build", "--locked", "--bins", "--keep-going"])
+        .args(["--features", "compile-fail", "--message-format", "json"])
+        .arg("--target-dir")
+        .arg(stages_target_dir());
+    run_build(command)
+}
+
+/// Run a `cargo build --message-format json` and collect its messages.
+pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
+    let output = command.stderr(Stdio::piped()).stdout(Stdio::piped()).output()?;
+    let mut report = BuildReport::default();
+    for message in Message::parse_stream(output.stdout.as_slice()) {
+        match message? {
+            Message::CompilerMessage(m) => {
+                let d = m.message;
+                // The closing "For more information ..." notes carry no span.
+                if matches!(d.level, DiagnosticLevel::FailureNote) {
+                    continue;
+                }
+                report.diagnostics.push(Diagnostic {
+                    target: m.target.name,
+                    is_error: matches!(d.level, DiagnosticLevel::Error | DiagnosticLevel::Ice),
+                    is_warning: matches!(d.level, DiagnosticLevel::Warning),
+                    code: d.code.map(|c| c.code),
+                    message: d.message,
+                    spans: d
+                        .spans
+                        .iter()
+                        .map(|s| Span {
+                            file: file_name(&s.file_name),
+                            line: s.line_start as u32,
+                            column: s.column_start as u32,
+                            primary: s.is_primary,
+                        })
+                        .collect(),
+                    rendered: d.rendered.unwrap_or_default(),
+                });
+            }
+            Message::CompilerArtifact(a) => {
+                if let Some(exe) = a.executable {
+                    report.executables.push((a.target.name, exe.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if report.diagnostics.is_empty() && report.executables.is_empty() && !output.status.success() {
+        // cargo itself failed (bad manifest, lock file out of date, ...).
+        return Err(io::Error::other(format!(
+            "cargo build failed before compiling anything:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(report)
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}

@@ -1,0 +1,9 @@
+//! The companion crate for chapter 20 of *The Rust Programming Language*,
+//! "Building a Multithreaded Web Server".
+//!
+//! The chapter's steps live in `stages/`, one bin each; this library holds
+//! what the tests, the tour and the book share about them.
+
+pub mod compile;
+pub mod html_listing;
+pub mod steps;

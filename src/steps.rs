@@ -1,0 +1,471 @@
+//! The step registry: the one list of the chapter's steps.
+//!
+//! Everything else (the tests, the tour, the book) reads this list; nothing
+//! else names steps. The order is the chapter's order.
+
+/// The part of the chapter a step belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// "Building a Single-Threaded Web Server".
+    SingleThreaded,
+    /// "Turning Our Single-Threaded Server into a Multithreaded Server".
+    Multithreaded,
+    /// "Graceful Shutdown and Cleanup".
+    GracefulShutdown,
+}
+
+impl Section {
+    /// The chapter's heading for this section.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Section::SingleThreaded => "Building a Single-Threaded Web Server",
+            Section::Multithreaded => {
+                "Turning Our Single-Threaded Server into a Multithreaded Server"
+            }
+            Section::GracefulShutdown => "Graceful Shutdown and Cleanup",
+        }
+    }
+}
+
+/// What a step is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Files {
+    /// `stages/<step>/main.rs` only.
+    Main,
+    /// `stages/<step>/main.rs` and `stages/<step>/lib.rs` (the book's
+    /// `src/lib.rs`, reached from `main.rs` through the scaffold line).
+    MainAndLib,
+    /// The listing is not Rust code but a file at the repository root; its
+    /// bin only says so.
+    Html(&'static str),
+}
+
+/// What `cargo build` does with a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It builds (possibly with warnings).
+    Compiles,
+    /// It fails on purpose, with exactly these error codes (sorted).
+    FailsWith(&'static [&'static str]),
+}
+
+/// One position the chapter prints in a compiler message for a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BookMessage {
+    /// The error code (`E0433`) or lint name (`dead_code`).
+    pub code: &'static str,
+    /// `main.rs` or `lib.rs` (the book's `src/main.rs` or `src/lib.rs`).
+    pub file: &'static str,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One step of the chapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The bin name, as in `cargo run --bin <name>`.
+    pub name: &'static str,
+    /// The listing number (`"20-1"`), or `None` for the book's unnumbered
+    /// steps.
+    pub listing: Option<&'static str>,
+    /// What the step is, in our own words.
+    pub title: &'static str,
+    pub section: Section,
+    pub files: Files,
+    pub outcome: Outcome,
+    /// The positions the chapter prints in compiler messages for this step.
+    pub book_messages: &'static [BookMessage],
+    /// Lines of the print edition (seed `002_*`) where the chapter prints
+    /// this step's code (each a `Filename:` line).
+    pub print_blocks: &'static [u32],
+}
+
+impl Step {
+    /// Whether the step is behind the `compile-fail` feature.
+    pub fn fails_to_compile(&self) -> bool {
+        matches!(self.outcome, Outcome::FailsWith(_))
+    }
+
+    /// The error codes the step must fail with (empty if it compiles).
+    pub fn expected_errors(&self) -> &'static [&'static str] {
+        match self.outcome {
+            Outcome::Compiles => &[],
+            Outcome::FailsWith(codes) => codes,
+        }
+    }
+
+    /// The step's folder, relative to the repository root.
+    pub fn dir(&self) -> String {
+        format!("stages/{}", self.name)
+    }
+
+    /// The step's `main.rs`, relative to the repository root.
+    pub fn main_rs(&self) -> String {
+        format!("stages/{}/main.rs", self.name)
+    }
+
+    /// The step's `lib.rs`, relative to the repository root, if it has one.
+    pub fn lib_rs(&self) -> Option<String> {
+        (self.files == Files::MainAndLib).then(|| format!("stages/{}/lib.rs", self.name))
+    }
+
+    /// The file the book's listing is, relative to the repository root:
+    /// `hello.html` for listing 20-4, the step's own source files otherwise.
+    pub fn listing_files(&self) -> Vec<String> {
+        match self.files {
+            Files::Main => vec![self.main_rs()],
+            Files::MainAndLib => vec![self.main_rs(), self.lib_rs().unwrap()],
+            Files::Html(file) => vec![file.to_string()],
+        }
+    }
+
+    /// "Listing 20-1" or the step's name for unnumbered steps.
+    pub fn label(&self) -> String {
+        match self.listing {
+            Some(n) => format!("Listing {n}"),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// Whether the step is a server (everything but the HTML listings and
+    /// the steps that do not compile).
+    pub fn is_server(&self) -> bool {
+        !matches!(self.files, Files::Html(_)) && !self.fails_to_compile()
+    }
+}
+
+/// The step called `name` (its bin name), if there is one.
+pub fn find(name: &str) -> Option<&'static Step> {
+    STEPS.iter().find(|s| s.name == name)
+}
+
+const fn msg(code: &'static str, file: &'static str, line: u32, column: u32) -> BookMessage {
+    BookMessage {
+        code,
+        file,
+        line,
+        column,
+    }
+}
+
+use Files::{Html, Main, MainAndLib};
+use Outcome::{Compiles, FailsWith};
+use Section::{GracefulShutdown, Multithreaded, SingleThreaded};
+
+/// Every step of the chapter, in the chapter's order.
+pub static STEPS: &[Step] = &[
+    Step {
+        name: "listing-20-01",
+        listing: Some("20-1"),
+        title: "Accept connections and print a line for each one",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[76],
+    },
+    Step {
+        name: "listing-20-02",
+        listing: Some("20-2"),
+        title: "Read the request's header lines and print them",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[179],
+    },
+    Step {
+        name: "listing-20-03",
+        listing: Some("20-3"),
+        title: "Answer every request with an empty 200 OK",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[351],
+    },
+    Step {
+        name: "listing-20-04",
+        listing: Some("20-4"),
+        title: "The page to serve: hello.html",
+        section: SingleThreaded,
+        files: Html("hello.html"),
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[390],
+    },
+    Step {
+        name: "listing-20-05",
+        listing: Some("20-5"),
+        title: "Send hello.html as the body, with a Content-Length header",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[413],
+    },
+    Step {
+        name: "listing-20-06",
+        listing: Some("20-6"),
+        title: "Serve the page only for GET /; leave other requests unanswered",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[478],
+    },
+    Step {
+        name: "listing-20-07",
+        listing: Some("20-7"),
+        title: "Answer other requests with 404 and an error page",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[536],
+    },
+    Step {
+        name: "listing-20-08",
+        listing: Some("20-8"),
+        title: "The error page: 404.html",
+        section: SingleThreaded,
+        files: Html("404.html"),
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[564],
+    },
+    Step {
+        name: "listing-20-09",
+        listing: Some("20-9"),
+        title: "Refactor: choose status line and file first, then respond once",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[597],
+    },
+    Step {
+        name: "listing-20-10",
+        listing: Some("20-10"),
+        title: "Add a slow /sleep route that holds up everything behind it",
+        section: Multithreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[666],
+    },
+    Step {
+        name: "listing-20-11",
+        listing: Some("20-11"),
+        title: "Spawn a new thread for every connection",
+        section: Multithreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[776],
+    },
+    Step {
+        name: "listing-20-12",
+        listing: Some("20-12"),
+        title: "Write the ThreadPool calls before ThreadPool exists",
+        section: Multithreaded,
+        files: Main,
+        outcome: FailsWith(&["E0433"]),
+        book_messages: &[msg("E0433", "main.rs", 11, 16)],
+        print_blocks: &[808],
+    },
+    Step {
+        name: "no-listing-01-define-threadpool-struct",
+        listing: None,
+        title: "An empty ThreadPool struct in lib.rs, with no new yet",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[msg("E0599", "main.rs", 12, 28)],
+        print_blocks: &[861, 870],
+    },
+    Step {
+        name: "no-listing-02-impl-threadpool-new",
+        listing: None,
+        title: "ThreadPool::new exists, execute does not",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[msg("E0599", "main.rs", 17, 14)],
+        print_blocks: &[897],
+    },
+    Step {
+        name: "no-listing-03-define-execute",
+        listing: None,
+        title: "An execute that accepts the closure and never runs it",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[963],
+    },
+    Step {
+        name: "listing-20-13",
+        listing: Some("20-13"),
+        title: "ThreadPool::new refuses a pool of zero threads",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1013],
+    },
+    Step {
+        name: "listing-20-14",
+        listing: Some("20-14"),
+        title: "Make room for the threads in a Vec of JoinHandles",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1081],
+    },
+    Step {
+        name: "listing-20-15",
+        listing: Some("20-15"),
+        title: "Workers, each with an id and an idle thread",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1167],
+    },
+    Step {
+        name: "listing-20-16",
+        listing: Some("20-16"),
+        title: "The pool creates a channel and keeps its sending end",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1261],
+    },
+    Step {
+        name: "listing-20-17",
+        listing: Some("20-17"),
+        title: "Hand the one receiver to every worker (moved in a loop)",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0382"]),
+        book_messages: &[msg("E0382", "lib.rs", 26, 42), msg("E0382", "lib.rs", 21, 22)],
+        print_blocks: &[1303],
+    },
+    Step {
+        name: "listing-20-18",
+        listing: Some("20-18"),
+        title: "Share the receiver through Arc<Mutex<...>>",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1378],
+    },
+    Step {
+        name: "listing-20-19",
+        listing: Some("20-19"),
+        title: "Job becomes a boxed closure and execute sends it",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1439],
+    },
+    Step {
+        name: "listing-20-20",
+        listing: Some("20-20"),
+        title: "Workers loop, taking jobs off the channel and running them",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[
+            msg("dead_code", "lib.rs", 7, 5),
+            msg("dead_code", "lib.rs", 48, 5),
+            msg("dead_code", "lib.rs", 49, 5),
+        ],
+        print_blocks: &[1480],
+    },
+    Step {
+        name: "listing-20-21",
+        listing: Some("20-21"),
+        title: "The while-let worker that keeps the lock while it works",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1582],
+    },
+    Step {
+        name: "listing-20-22",
+        listing: Some("20-22"),
+        title: "Join every worker on drop (cannot move out of the thread)",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0507"]),
+        book_messages: &[msg("E0507", "lib.rs", 52, 13)],
+        print_blocks: &[1649],
+    },
+    Step {
+        name: "no-listing-04-update-worker-definition",
+        listing: None,
+        title: "Worker holds an Option of its thread; two places break",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0308", "E0599"]),
+        book_messages: &[msg("E0599", "lib.rs", 52, 27), msg("E0308", "lib.rs", 72, 22)],
+        print_blocks: &[1703],
+    },
+    Step {
+        name: "no-listing-05-fix-worker-new",
+        listing: None,
+        title: "Wrap the new thread in Some; the join error remains",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[],
+        print_blocks: &[1743],
+    },
+    Step {
+        name: "no-listing-06-fix-threadpool-drop",
+        listing: None,
+        title: "Take each thread out of its Option and join it",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1765],
+    },
+    Step {
+        name: "listing-20-23",
+        listing: Some("20-23"),
+        title: "Drop the sender before joining the workers",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1806],
+    },
+    Step {
+        name: "listing-20-24",
+        listing: Some("20-24"),
+        title: "Workers leave their loop when the channel closes",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1861],
+    },
+    Step {
+        name: "listing-20-25",
+        listing: Some("20-25"),
+        title: "Serve two requests, then shut down gracefully",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1902],
+    },
+];

@@ -1,0 +1,28 @@
+//! Helpers shared by the test files.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `../shared/`, which holds the chapter's seeds and STAGES.md. It exists
+/// for the team and CI, not for users: `None` (after saying so) where it is
+/// absent, so that the tests that read it skip instead of failing.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = companion::compile::root().join("../shared");
+    if dir.join("STAGES.md").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("skipping {test}: ../shared/ (the chapter's seeds) is not beside this repository");
+        None
+    }
+}
+
+/// A file of `../shared/`, read whole.
+pub fn read_shared(shared: &std::path::Path, rel: &str) -> String {
+    std::fs::read_to_string(shared.join(rel)).unwrap_or_else(|e| panic!("reading ../shared/{rel}: {e}"))
+}
+
+/// A file of this repository, read whole.
+pub fn read_repo(rel: &str) -> String {
+    let path = companion::compile::root().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}

@@ -1,0 +1,157 @@
+//! The step registry in `src/steps.rs` is the one list of steps: it must
+//! agree with Cargo.toml's bins, with the files in `stages/`, and with the
+//! chapter's own step list in ../shared/STAGES.md.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use companion::compile::{cargo, root};
+use companion::steps::{Files, STEPS};
+
+const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
+
+#[test]
+fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .cargo_path(cargo().get_program())
+        .manifest_path(root().join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .expect("cargo metadata");
+    let package = &metadata.packages[0];
+    let bins: BTreeMap<&str, _> = package
+        .targets
+        .iter()
+        .filter(|t| t.is_bin())
+        .map(|t| (t.name.as_str(), t))
+        .collect();
+    for step in STEPS {
+        let bin = bins
+            .get(step.name)
+            .unwrap_or_else(|| panic!("step {} has no [[bin]] in Cargo.toml", step.name));
+        assert_eq!(bin.src_path, root().join(step.main_rs()), "{}: bin path", step.name);
+        let gated = bin.required_features == ["compile-fail"];
+        assert_eq!(
+            gated,
+            step.fails_to_compile(),
+            "{}: required-features = [\"compile-fail\"] must be set exactly on the steps that do not compile",
+            step.name
+        );
+    }
+    for name in bins.keys() {
+        assert!(
+            companion::steps::find(name).is_some(),
+            "bin {name} is not in the step registry (src/steps.rs)"
+        );
+    }
+}
+
+#[test]
+fn every_step_has_exactly_its_files_in_stages() {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("stages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    let mut names: Vec<String> = STEPS.iter().map(|s| s.name.to_string()).collect();
+    names.sort();
+    assert_eq!(dirs, names, "stages/ folders and registered steps differ");
+
+    for step in STEPS {
+        let mut files: Vec<String> = std::fs::read_dir(root().join(step.dir()))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let expected: &[&str] = match step.files {
+            Files::MainAndLib => &["lib.rs", "main.rs"],
+            Files::Main | Files::Html(_) => &["main.rs"],
+        };
+        assert_eq!(files, expected, "files of {}", step.dir());
+    }
+}
+
+#[test]
+fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() {
+    for step in STEPS.iter().filter(|s| s.files == Files::MainAndLib) {
+        let main = common::read_repo(&step.main_rs());
+        assert!(
+            main.starts_with("use hello::ThreadPool;\n"),
+            "{}: the book's `use hello::ThreadPool;` must stay the first line",
+            step.name
+        );
+        assert!(main.ends_with(SCAFFOLD), "{}: main.rs must end with the scaffold", step.name);
+        assert_eq!(main.matches("mod hello").count(), 1, "{}", step.name);
+    }
+    for step in STEPS.iter().filter(|s| s.files == Files::Main) {
+        let main = common::read_repo(&step.main_rs());
+        assert!(!main.contains("mod hello"), "{} has no lib.rs to include", step.name);
+    }
+}
+
+#[test]
+fn html_listings_are_the_files_at_the_root() {
+    for step in STEPS {
+        if let Files::Html(file) = step.files {
+            assert!(root().join(file).is_file(), "{file} must be at the repository root");
+        }
+    }
+}
+
+/// The rows of STAGES.md's step table: (bin name, files column, seed 002
+/// line, says it does not compile).
+fn stages_md_rows(stages_md: &str) -> Vec<(String, String, u32, bool)> {
+    stages_md
+        .lines()
+        .filter(|l| l.starts_with("| listing-") || l.starts_with("| no-listing-"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (
+                cells[1].to_string(),
+                cells[2].to_string(),
+                cells[3].parse().expect("seed line number"),
+                cells[4].contains("**does not compile**"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn registry_lists_every_step_of_stages_md_in_order() {
+    let Some(shared) = common::shared_dir("registry_lists_every_step_of_stages_md_in_order") else {
+        return;
+    };
+    let rows = stages_md_rows(&common::read_shared(&shared, "STAGES.md"));
+    assert_eq!(rows.len(), 31, "STAGES.md step table");
+    let registry: Vec<&str> = STEPS.iter().map(|s| s.name).collect();
+    let table: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(registry, table, "registry order and names must follow STAGES.md");
+    for (step, (name, files, seed_line, fails)) in STEPS.iter().zip(&rows) {
+        let expected_files = match step.files {
+            Files::Main => "main".to_string(),
+            Files::MainAndLib => "main + lib".to_string(),
+            Files::Html(f) => format!("`{f}`"),
+        };
+        assert_eq!(files, &expected_files, "{name}: files");
+        assert_eq!(*fails, step.fails_to_compile(), "{name}: does it compile?");
+        assert_eq!(step.print_blocks[0], *seed_line, "{name}: where the print edition shows it");
+    }
+}
+
+#[test]
+fn registry_print_lines_point_at_the_chapters_filename_lines() {
+    let Some(shared) = common::shared_dir("registry_print_lines_point_at_the_chapters_filename_lines")
+    else {
+        return;
+    };
+    let seed = common::read_shared(&shared, "seeds/002_d978aaf36225f741.txt");
+    let lines: Vec<&str> = seed.lines().collect();
+    for step in STEPS {
+        assert!(!step.print_blocks.is_empty(), "{}", step.name);
+        for &n in step.print_blocks {
+            let line = lines[n as usize - 1];
+            assert!(line.starts_with("Filename: "), "{}: seed line {n} is {line:?}", step.name);
+        }
+    }
+}
