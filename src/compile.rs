@@ -99,7 +99,10 @@ pub fn build_all_stages() -> io::Result<BuildReport> {
 
 /// Run a `cargo build --message-format json` and collect its messages.
 pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
-    let output = command.stderr(Stdio::piped()).stdout(Stdio::piped()).output()?;
+    let output = command
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .output()?;
     let mut report = BuildReport::default();
     for message in Message::parse_stream(output.stdout.as_slice()) {
         match message? {

@@ -58,6 +58,9 @@ pub struct BookMessage {
     pub file: &'static str,
     pub line: u32,
     pub column: u32,
+    /// Whether the book shows this position as the message's main one
+    /// (`--> src/lib.rs:26:42`) rather than as a label on another line.
+    pub primary: bool,
 }
 
 /// One step of the chapter.
@@ -139,12 +142,22 @@ pub fn find(name: &str) -> Option<&'static Step> {
     STEPS.iter().find(|s| s.name == name)
 }
 
+/// A position the book prints as a message's `-->` line.
 const fn msg(code: &'static str, file: &'static str, line: u32, column: u32) -> BookMessage {
     BookMessage {
         code,
         file,
         line,
         column,
+        primary: true,
+    }
+}
+
+/// A position the book prints as a label under another line of a message.
+const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -> BookMessage {
+    BookMessage {
+        primary: false,
+        ..msg(code, file, line, column)
     }
 }
 
@@ -351,13 +364,16 @@ pub static STEPS: &[Step] = &[
         section: Multithreaded,
         files: MainAndLib,
         outcome: FailsWith(&["E0382"]),
-        book_messages: &[msg("E0382", "lib.rs", 26, 42), msg("E0382", "lib.rs", 21, 22)],
+        book_messages: &[
+            msg("E0382", "lib.rs", 26, 42),
+            label("E0382", "lib.rs", 21, 22),
+        ],
         print_blocks: &[1303],
     },
     Step {
         name: "listing-20-18",
         listing: Some("20-18"),
-        title: "Share the receiver through Arc<Mutex<...>>",
+        title: "Share the receiver through an Arc and a Mutex",
         section: Multithreaded,
         files: MainAndLib,
         outcome: Compiles,
@@ -415,7 +431,10 @@ pub static STEPS: &[Step] = &[
         section: GracefulShutdown,
         files: MainAndLib,
         outcome: FailsWith(&["E0308", "E0599"]),
-        book_messages: &[msg("E0599", "lib.rs", 52, 27), msg("E0308", "lib.rs", 72, 22)],
+        book_messages: &[
+            msg("E0599", "lib.rs", 52, 27),
+            msg("E0308", "lib.rs", 72, 22),
+        ],
         print_blocks: &[1703],
     },
     Step {
@@ -469,3 +488,62 @@ pub static STEPS: &[Step] = &[
         print_blocks: &[1902],
     },
 ];
+
+/// A place where the print edition's text of a listing differs from the
+/// listing file the book compiled. The stage follows the file; the
+/// difference is shown to the reader, never silently fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrintDifference {
+    /// The step whose printed code differs.
+    pub step: &'static str,
+    /// The text as printed (seed 002).
+    pub printed: &'static str,
+    /// The same text in the listing file (and our stage).
+    pub file: &'static str,
+    /// What the difference does, in our words.
+    pub note: &'static str,
+}
+
+/// Every known difference between the printed listings and their files.
+pub static PRINT_DIFFERENCES: &[PrintDifference] = &[
+    PrintDifference {
+        step: "listing-20-07",
+        printed: "\"{status_line}\\r\\n\\\n         Content-Length: {length}\\r\\n\\r\\n\n         {contents}\"",
+        file: "\"{status_line}\\r\\nContent-Length: {length}\\r\\n\\r\\n{contents}\"",
+        note: "The printed 404 branch lost the `\\` that continues its format! string \
+               on the next line, so typed from the page the body starts with a newline \
+               and the next line's indentation, which Content-Length does not count.",
+    },
+    PrintDifference {
+        step: "listing-20-24",
+        printed: "\"Worker {id} shutting down.\"",
+        file: "\"Worker {id} disconnected; shutting down.\"",
+        note: "The printed listing says `Worker {id} shutting down.`; the listing file, \
+               and the sample output under listing 20-25, say \
+               `Worker {id} disconnected; shutting down.`",
+    },
+];
+
+/// The table of steps that README.md shows (a test keeps README in step
+/// with this registry).
+pub fn markdown_table() -> String {
+    let mut table =
+        String::from("| step (`--bin`) | listing | what it is | builds? |\n|---|---|---|---|\n");
+    for step in STEPS {
+        let builds = match step.outcome {
+            Outcome::Compiles if matches!(step.files, Files::Html(_)) => {
+                "yes (prints the file)".to_string()
+            }
+            Outcome::Compiles => "yes".to_string(),
+            Outcome::FailsWith(codes) => format!("no, by design: {}", codes.join(" + ")),
+        };
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            step.name,
+            step.listing.unwrap_or("–"),
+            step.title,
+            builds
+        ));
+    }
+    table
+}

@@ -30,7 +30,12 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
         let bin = bins
             .get(step.name)
             .unwrap_or_else(|| panic!("step {} has no [[bin]] in Cargo.toml", step.name));
-        assert_eq!(bin.src_path, root().join(step.main_rs()), "{}: bin path", step.name);
+        assert_eq!(
+            bin.src_path,
+            root().join(step.main_rs()),
+            "{}: bin path",
+            step.name
+        );
         let gated = bin.required_features == ["compile-fail"];
         assert_eq!(
             gated,
@@ -81,12 +86,20 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
             "{}: the book's `use hello::ThreadPool;` must stay the first line",
             step.name
         );
-        assert!(main.ends_with(SCAFFOLD), "{}: main.rs must end with the scaffold", step.name);
+        assert!(
+            main.ends_with(SCAFFOLD),
+            "{}: main.rs must end with the scaffold",
+            step.name
+        );
         assert_eq!(main.matches("mod hello").count(), 1, "{}", step.name);
     }
     for step in STEPS.iter().filter(|s| s.files == Files::Main) {
         let main = common::read_repo(&step.main_rs());
-        assert!(!main.contains("mod hello"), "{} has no lib.rs to include", step.name);
+        assert!(
+            !main.contains("mod hello"),
+            "{} has no lib.rs to include",
+            step.name
+        );
     }
 }
 
@@ -94,7 +107,10 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
 fn html_listings_are_the_files_at_the_root() {
     for step in STEPS {
         if let Files::Html(file) = step.files {
-            assert!(root().join(file).is_file(), "{file} must be at the repository root");
+            assert!(
+                root().join(file).is_file(),
+                "{file} must be at the repository root"
+            );
         }
     }
 }
@@ -126,7 +142,10 @@ fn registry_lists_every_step_of_stages_md_in_order() {
     assert_eq!(rows.len(), 31, "STAGES.md step table");
     let registry: Vec<&str> = STEPS.iter().map(|s| s.name).collect();
     let table: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    assert_eq!(registry, table, "registry order and names must follow STAGES.md");
+    assert_eq!(
+        registry, table,
+        "registry order and names must follow STAGES.md"
+    );
     for (step, (name, files, seed_line, fails)) in STEPS.iter().zip(&rows) {
         let expected_files = match step.files {
             Files::Main => "main".to_string(),
@@ -135,13 +154,17 @@ fn registry_lists_every_step_of_stages_md_in_order() {
         };
         assert_eq!(files, &expected_files, "{name}: files");
         assert_eq!(*fails, step.fails_to_compile(), "{name}: does it compile?");
-        assert_eq!(step.print_blocks[0], *seed_line, "{name}: where the print edition shows it");
+        assert_eq!(
+            step.print_blocks[0], *seed_line,
+            "{name}: where the print edition shows it"
+        );
     }
 }
 
 #[test]
 fn registry_print_lines_point_at_the_chapters_filename_lines() {
-    let Some(shared) = common::shared_dir("registry_print_lines_point_at_the_chapters_filename_lines")
+    let Some(shared) =
+        common::shared_dir("registry_print_lines_point_at_the_chapters_filename_lines")
     else {
         return;
     };
@@ -151,7 +174,11 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
         assert!(!step.print_blocks.is_empty(), "{}", step.name);
         for &n in step.print_blocks {
             let line = lines[n as usize - 1];
-            assert!(line.starts_with("Filename: "), "{}: seed line {n} is {line:?}", step.name);
+            assert!(
+                line.starts_with("Filename: "),
+                "{}: seed line {n} is {line:?}",
+                step.name
+            );
         }
     }
 }

@@ -11,14 +11,17 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     if dir.join("STAGES.md").is_file() {
         Some(dir)
     } else {
-        eprintln!("skipping {test}: ../shared/ (the chapter's seeds) is not beside this repository");
+        eprintln!(
+            "skipping {test}: ../shared/ (the chapter's seeds) is not beside this repository"
+        );
         None
     }
 }
 
 /// A file of `../shared/`, read whole.
 pub fn read_shared(shared: &std::path::Path, rel: &str) -> String {
-    std::fs::read_to_string(shared.join(rel)).unwrap_or_else(|e| panic!("reading ../shared/{rel}: {e}"))
+    std::fs::read_to_string(shared.join(rel))
+        .unwrap_or_else(|e| panic!("reading ../shared/{rel}: {e}"))
 }
 
 /// A file of this repository, read whole.

@@ -1,0 +1,106 @@
+//! What the compiler says about each step, read from cargo's JSON
+//! diagnostics: the steps that should build do, the seven that should not
+//! fail with exactly the book's error codes, and every position the book
+//! prints in a compiler message is a position in our stage files.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use companion::compile::{build_all_stages, BuildReport};
+use companion::steps::STEPS;
+
+/// All stages, built once per test process in their own target dir.
+fn report() -> &'static BuildReport {
+    static REPORT: OnceLock<BuildReport> = OnceLock::new();
+    REPORT.get_or_init(|| build_all_stages().expect("running cargo build on the stages"))
+}
+
+#[test]
+fn every_step_that_should_compile_builds_an_executable() {
+    for step in STEPS.iter().filter(|s| !s.fails_to_compile()) {
+        let errors: Vec<_> = report()
+            .for_target(step.name)
+            .filter(|d| d.is_error)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{} should compile but rustc said:\n{errors:#?}",
+            step.name
+        );
+        let exe = report()
+            .executable(step.name)
+            .unwrap_or_else(|| panic!("{} built no executable", step.name));
+        assert!(exe.is_file(), "{}: {} is missing", step.name, exe.display());
+    }
+}
+
+#[test]
+fn every_failing_step_fails_with_exactly_the_books_error_codes() {
+    for step in STEPS.iter().filter(|s| s.fails_to_compile()) {
+        let expected: BTreeSet<String> = step
+            .expected_errors()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            report().error_codes(step.name),
+            expected,
+            "error codes of {}",
+            step.name
+        );
+        let uncoded: Vec<_> = report()
+            .for_target(step.name)
+            .filter(|d| d.is_error && d.code.is_none())
+            .map(|d| &d.message)
+            .collect();
+        assert!(
+            uncoded.is_empty(),
+            "{}: errors without a code: {uncoded:?}",
+            step.name
+        );
+        assert!(
+            report().executable(step.name).is_none(),
+            "{} must not build",
+            step.name
+        );
+    }
+}
+
+#[test]
+fn every_position_the_book_prints_is_the_same_in_our_stage_files() {
+    let mut checked = 0;
+    for step in STEPS {
+        for book in step.book_messages {
+            let found = report().for_target(step.name).any(|d| {
+                d.code.as_deref() == Some(book.code)
+                    && d.spans.iter().any(|s| {
+                        s.file == book.file
+                            && s.line == book.line
+                            && s.column == book.column
+                            && (s.primary || !book.primary)
+                    })
+            });
+            assert!(
+                found,
+                "{}: the book prints {} at src/{}:{}:{}{}, but rustc said:\n{}",
+                step.name,
+                book.code,
+                book.file,
+                book.line,
+                book.column,
+                if book.primary {
+                    " (as the message's main position)"
+                } else {
+                    ""
+                },
+                report()
+                    .for_target(step.name)
+                    .map(|d| d.rendered.as_str())
+                    .collect::<String>()
+            );
+            checked += 1;
+        }
+    }
+    // E0433, 2 x E0599, E0382 and its label, 3 x dead_code, E0507, E0599 + E0308.
+    assert_eq!(checked, 11, "positions the book prints");
+}

@@ -1,0 +1,339 @@
+//! Each stage is the book's listing file. Where the chapter prints a file
+//! whole, the stage is that text; where it prints part of one (`--snip--`),
+//! every printed part is in the stage, in order. Reads ../shared/seeds/ and
+//! skips where it is absent.
+
+mod common;
+
+use std::path::Path;
+
+use companion::steps::{self, Files, PRINT_DIFFERENCES, STEPS};
+use regex::Regex;
+
+const PRINT: &str = "seeds/002_d978aaf36225f741.txt";
+const ONLINE: &str = "seeds/001_8b2b6d0908183201.txt";
+
+/// The code block the print edition shows after the `Filename:` line `n`
+/// (1-based): (file name as printed, code).
+fn print_block(seed: &str, n: u32) -> (String, String) {
+    let lines: Vec<&str> = seed.lines().collect();
+    let filename = lines[n as usize - 1]
+        .strip_prefix("Filename: ")
+        .expect("a Filename: line");
+    assert_eq!(
+        lines[n as usize + 1],
+        "```",
+        "code fence after seed line {n}"
+    );
+    let code: Vec<&str> = lines[n as usize + 2..]
+        .iter()
+        .take_while(|l| **l != "```")
+        .copied()
+        .collect();
+    (filename.to_string(), code.join("\n") + "\n")
+}
+
+/// The print edition's callout numbers (`  1 let`, `receiver.3 as_bytes`,
+/// `{ 7 id, 8 thread }`) are annotations, not code.
+fn strip_callouts(code: &str) -> String {
+    let standalone = Regex::new(r"(?m)(^|[\s&])\d{1,2} (\S)").unwrap();
+    let after_dot = Regex::new(r"\.\d{1,2} ([A-Za-z_])").unwrap();
+    let code = standalone.replace_all(code, "$1$2");
+    after_dot.replace_all(&code, ".$1").into_owned()
+}
+
+/// The code without the whitespace outside string literals, with Rust's
+/// `\`-newline string continuations applied and without the trailing commas
+/// that rustfmt adds when it breaks a list over lines: print wrapping and
+/// rustfmt layout disappear, every character that means something stays.
+fn squash(code: &str) -> String {
+    let mut out = String::new();
+    let mut chars = code.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            if c == '\\' && chars.peek() == Some(&'\n') {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                continue;
+            }
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !c.is_whitespace() {
+            if matches!(c, ')' | '}' | ']') && out.ends_with(',') {
+                out.pop();
+            }
+            out.push(c);
+            in_string = c == '"';
+        }
+    }
+    out
+}
+
+/// The stage file a printed block belongs to.
+fn stage_file(step: &steps::Step, printed_name: &str) -> String {
+    match (printed_name, step.files) {
+        ("src/main.rs", _) => step.main_rs(),
+        ("src/lib.rs", Files::MainAndLib) => step.lib_rs().unwrap(),
+        (html, Files::Html(file)) if html == file => file.to_string(),
+        (other, _) => panic!(
+            "{}: printed file {other} is not one of the step's files",
+            step.name
+        ),
+    }
+}
+
+/// The printed code with the known print slips replaced by the file's text.
+fn as_in_file(step: &str, printed: &str) -> String {
+    PRINT_DIFFERENCES
+        .iter()
+        .filter(|d| d.step == step)
+        .fold(printed.to_string(), |code, d| {
+            assert!(
+                code.contains(d.printed),
+                "{step}: known difference {:?} not in print",
+                d.printed
+            );
+            code.replacen(d.printed, d.file, 1)
+        })
+}
+
+/// Steps whose file the print edition shows whole (no `--snip--`, nothing
+/// left out).
+const PRINTED_WHOLE: &[(&str, &str)] = &[
+    ("listing-20-01", "src/main.rs"),
+    ("listing-20-02", "src/main.rs"),
+    ("listing-20-04", "hello.html"),
+    ("listing-20-08", "404.html"),
+    ("no-listing-01-define-threadpool-struct", "src/lib.rs"),
+    ("no-listing-02-impl-threadpool-new", "src/lib.rs"),
+];
+
+#[test]
+fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
+    let Some(shared) =
+        common::shared_dir("every_printed_part_of_a_listing_is_in_its_stage_in_order")
+    else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT);
+    let mut parts = 0;
+    for step in STEPS {
+        for &n in step.print_blocks {
+            let (name, printed) = print_block(&seed, n);
+            let file = stage_file(step, &name);
+            // The print leaves doc comments out without a `--snip--` (listing
+            // 20-23's `impl ThreadPool`), so parts are compared without them.
+            let stage = squash(&without_doc_comments(&common::read_repo(&file)));
+            let printed = without_doc_comments(&as_in_file(step.name, &strip_callouts(&printed)));
+            let mut from = 0;
+            for part in printed
+                .split("--snip--")
+                .map(squash)
+                .filter(|p| !p.is_empty())
+            {
+                match stage[from..].find(&part) {
+                    Some(at) => from += at + part.len(),
+                    None => panic!(
+                        "{}: this part printed at seed line {n} is not in {file} (after what matched before):\n{part}",
+                        step.name
+                    ),
+                }
+                parts += 1;
+            }
+        }
+    }
+    assert!(parts >= 40, "only {parts} printed parts compared");
+}
+
+#[test]
+fn files_the_chapter_prints_whole_are_our_stage_files() {
+    let Some(shared) = common::shared_dir("files_the_chapter_prints_whole_are_our_stage_files")
+    else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT);
+    for &(name, printed_name) in PRINTED_WHOLE {
+        let step = steps::find(name).unwrap();
+        let (_, printed) = step
+            .print_blocks
+            .iter()
+            .map(|&n| print_block(&seed, n))
+            .find(|(f, _)| f == printed_name)
+            .unwrap();
+        let printed = strip_callouts(&printed);
+        assert!(!printed.contains("--snip--"), "{name} is printed in part");
+        let file = stage_file(step, printed_name);
+        let stage = common::read_repo(&file);
+        if file.ends_with(".html") {
+            assert_eq!(
+                stage, printed,
+                "{file} must be listing {:?} as printed",
+                step.listing
+            );
+        } else {
+            assert_eq!(
+                squash(&stage_without_scaffold(&stage)),
+                squash(&printed),
+                "{file}"
+            );
+        }
+    }
+}
+
+fn without_doc_comments(code: &str) -> String {
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("///"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn stage_without_scaffold(code: &str) -> String {
+    code.replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "")
+}
+
+/// The full files that the online edition (seed 001) prints for the
+/// shutdown steps, in the order it prints them: (file name, text).
+fn online_files(seed: &str) -> Vec<(String, String)> {
+    let code_start = Regex::new(r"^(use |pub |impl |struct |type |fn |mod |#|\}|//|\s|$)").unwrap();
+    let lines: Vec<&str> = seed.lines().collect();
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(name) = lines[i].strip_prefix("Filename: ") else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 2;
+        while j < lines.len()
+            && !(lines[j].is_empty() && j + 1 < lines.len() && !code_start.is_match(lines[j + 1]))
+        {
+            j += 1;
+        }
+        files.push((name.to_string(), lines[i + 2..j].join("\n") + "\n"));
+        i = j;
+    }
+    files
+}
+
+#[test]
+fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
+    let Some(shared) = common::shared_dir(
+        "shutdown_steps_are_the_online_editions_full_files_character_for_character",
+    ) else {
+        return;
+    };
+    let files = online_files(&common::read_shared(&shared, ONLINE));
+    let lib_of = [
+        "listing-20-22",
+        "no-listing-04-update-worker-definition",
+        "no-listing-05-fix-worker-new",
+        "no-listing-06-fix-threadpool-drop",
+        "listing-20-23",
+        "listing-20-24",
+    ];
+    assert_eq!(files.len(), 9, "files printed in seed 001");
+    for (step, (name, text)) in lib_of.iter().zip(&files) {
+        assert_eq!(name, "src/lib.rs");
+        let lib = steps::find(step).unwrap().lib_rs().unwrap();
+        assert_eq!(
+            &common::read_repo(&lib),
+            text,
+            "{lib} differs from seed 001"
+        );
+    }
+    // "The full code for reference" closes the section: its lib.rs is the
+    // final lib.rs, which listing 20-25 runs.
+    let (name, final_lib) = &files[8];
+    assert_eq!(name, "src/lib.rs");
+    assert_eq!(&common::read_repo("stages/listing-20-25/lib.rs"), final_lib);
+}
+
+#[test]
+fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
+    let Some(shared) = common::shared_dir(
+        "listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover",
+    ) else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT);
+    let (_, printed) = print_block(&seed, steps::find("listing-20-07").unwrap().print_blocks[0]);
+    // Without the `\`, the newline and the next line's indentation are part
+    // of the string: the body gains "\n" and 9 spaces before the HTML.
+    let printed = squash(&strip_callouts(&printed));
+    assert!(printed.contains(
+        "\"{status_line}\\r\\nContent-Length: {length}\\r\\n\\r\\n\n         {contents}\""
+    ));
+    let stage = squash(&common::read_repo("stages/listing-20-07/main.rs"));
+    assert!(stage.contains("\"{status_line}\\r\\nContent-Length: {length}\\r\\n\\r\\n{contents}\""));
+}
+
+#[test]
+fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
+    let Some(shared) =
+        common::shared_dir("listing_20_24_as_printed_words_the_shutdown_line_differently")
+    else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT);
+    let (_, printed) = print_block(&seed, steps::find("listing-20-24").unwrap().print_blocks[0]);
+    assert!(squash(&printed).contains("\"Worker {id} shutting down.\""));
+    let stage = common::read_repo("stages/listing-20-24/lib.rs");
+    assert!(stage.contains("\"Worker {id} disconnected; shutting down.\""));
+    assert!(!stage.contains("\"Worker {id} shutting down.\""));
+    // The sample output under listing 20-25 agrees with the file.
+    assert!(seed.contains("Worker 1 disconnected; shutting down."));
+}
+
+#[test]
+fn every_known_print_difference_is_real() {
+    let Some(shared) = common::shared_dir("every_known_print_difference_is_real") else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT);
+    for d in PRINT_DIFFERENCES {
+        let step = steps::find(d.step).unwrap();
+        let printed: String = step
+            .print_blocks
+            .iter()
+            .map(|&n| print_block(&seed, n).1)
+            .collect();
+        assert!(
+            strip_callouts(&printed).contains(d.printed),
+            "{}: not printed",
+            d.step
+        );
+        let stage: String = step
+            .listing_files()
+            .iter()
+            .map(|f| common::read_repo(f))
+            .collect();
+        assert!(stage.contains(d.file), "{}: not in the stage", d.step);
+        assert!(
+            !stage.contains(d.printed),
+            "{}: the stage has the printed text",
+            d.step
+        );
+    }
+}
+
+#[test]
+fn squash_keeps_string_contents_and_applies_continuations() {
+    assert_eq!(squash("let a = \"x  y\";\n"), "leta=\"x  y\";");
+    assert_eq!(squash("f(\"a\\r\\n\\\n     b\")"), "f(\"a\\r\\nb\")");
+    assert_eq!(squash("f(\n    a,\n    b,\n)"), "f(a,b)");
+    assert_eq!(squash("f(\"a\\\"  b\")"), "f(\"a\\\"  b\")");
+    assert_eq!(
+        strip_callouts(
+            "  1 let x = receiver.3 as_bytes();\nWorker { 7 id, 8 thread }\nnew(4); 0..size"
+        ),
+        "  let x = receiver.as_bytes();\nWorker { id, thread }\nnew(4); 0..size"
+    );
+    assert_eq!(strip_callouts("\"HTTP/1.1 200 OK\""), "\"HTTP/1.1 200 OK\"");
+    let _ = Path::new("");
+}
