@@ -1,6 +1,7 @@
 //! Helpers shared by the test files.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::PathBuf;
 
 /// `../shared/`, which holds the chapter's seeds and STAGES.md. It exists
