@@ -12,9 +12,9 @@ pub fn shared_dir(test: &str) -> Option<PathBuf> {
     if dir.join("STAGES.md").is_file() {
         Some(dir)
     } else {
-        eprintln!(
+        say_past_capture(&format!(
             "skipping {test}: ../shared/ (the chapter's seeds) is not beside this repository"
-        );
+        ));
         None
     }
 }
