@@ -6,4 +6,6 @@
 
 pub mod compile;
 pub mod html_listing;
+pub mod normalize;
 pub mod steps;
+pub mod toolchain;

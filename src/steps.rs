@@ -43,8 +43,10 @@ pub enum Files {
 /// What `cargo build` does with a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// It builds (possibly with warnings).
+    /// It builds without a single warning.
     Compiles,
+    /// It builds, and rustc warns with exactly these lints (sorted).
+    Warns(&'static [&'static str]),
     /// It fails on purpose, with exactly these error codes (sorted).
     FailsWith(&'static [&'static str]),
 }
@@ -92,8 +94,17 @@ impl Step {
     /// The error codes the step must fail with (empty if it compiles).
     pub fn expected_errors(&self) -> &'static [&'static str] {
         match self.outcome {
-            Outcome::Compiles => &[],
             Outcome::FailsWith(codes) => codes,
+            _ => &[],
+        }
+    }
+
+    /// The lints rustc warns about when the step builds (empty if it builds
+    /// cleanly or does not build).
+    pub fn expected_warnings(&self) -> &'static [&'static str] {
+        match self.outcome {
+            Outcome::Warns(lints) => lints,
+            _ => &[],
         }
     }
 
@@ -162,7 +173,7 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
 }
 
 use Files::{Html, Main, MainAndLib};
-use Outcome::{Compiles, FailsWith};
+use Outcome::{Compiles, FailsWith, Warns};
 use Section::{GracefulShutdown, Multithreaded, SingleThreaded};
 
 /// Every step of the chapter, in the chapter's order.
@@ -173,7 +184,7 @@ pub static STEPS: &[Step] = &[
         title: "Accept connections and print a line for each one",
         section: SingleThreaded,
         files: Main,
-        outcome: Compiles,
+        outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[76],
     },
@@ -193,7 +204,7 @@ pub static STEPS: &[Step] = &[
         title: "Answer every request with an empty 200 OK",
         section: SingleThreaded,
         files: Main,
-        outcome: Compiles,
+        outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[351],
     },
@@ -213,7 +224,7 @@ pub static STEPS: &[Step] = &[
         title: "Send hello.html as the body, with a Content-Length header",
         section: SingleThreaded,
         files: Main,
-        outcome: Compiles,
+        outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[413],
     },
@@ -313,7 +324,7 @@ pub static STEPS: &[Step] = &[
         title: "An execute that accepts the closure and never runs it",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[963],
     },
@@ -323,7 +334,7 @@ pub static STEPS: &[Step] = &[
         title: "ThreadPool::new refuses a pool of zero threads",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[1013],
     },
@@ -333,7 +344,7 @@ pub static STEPS: &[Step] = &[
         title: "Make room for the threads in a Vec of JoinHandles",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code", "unused_mut", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1081],
     },
@@ -343,7 +354,7 @@ pub static STEPS: &[Step] = &[
         title: "Workers, each with an id and an idle thread",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1167],
     },
@@ -353,7 +364,7 @@ pub static STEPS: &[Step] = &[
         title: "The pool creates a channel and keeps its sending end",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1261],
     },
@@ -376,7 +387,7 @@ pub static STEPS: &[Step] = &[
         title: "Share the receiver through an Arc and a Mutex",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code", "path_statements", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1378],
     },
@@ -386,7 +397,7 @@ pub static STEPS: &[Step] = &[
         title: "Job becomes a boxed closure and execute sends it",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code", "path_statements"]),
         book_messages: &[],
         print_blocks: &[1439],
     },
@@ -396,7 +407,7 @@ pub static STEPS: &[Step] = &[
         title: "Workers loop, taking jobs off the channel and running them",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code"]),
         book_messages: &[
             msg("dead_code", "lib.rs", 7, 5),
             msg("dead_code", "lib.rs", 48, 5),
@@ -410,7 +421,7 @@ pub static STEPS: &[Step] = &[
         title: "The while-let worker that keeps the lock while it works",
         section: Multithreaded,
         files: MainAndLib,
-        outcome: Compiles,
+        outcome: Warns(&["dead_code"]),
         book_messages: &[],
         print_blocks: &[1582],
     },
@@ -535,6 +546,7 @@ pub fn markdown_table() -> String {
                 "yes (prints the file)".to_string()
             }
             Outcome::Compiles => "yes".to_string(),
+            Outcome::Warns(lints) => format!("yes, warns: {}", lints.join(", ")),
             Outcome::FailsWith(codes) => format!("no, by design: {}", codes.join(" + ")),
         };
         table.push_str(&format!(

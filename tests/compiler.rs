@@ -67,6 +67,23 @@ fn every_failing_step_fails_with_exactly_the_books_error_codes() {
 }
 
 #[test]
+fn every_step_warns_with_exactly_its_registered_lints_and_the_others_are_clean() {
+    for step in STEPS.iter().filter(|s| !s.fails_to_compile()) {
+        let warned: BTreeSet<String> = report()
+            .for_target(step.name)
+            .filter(|d| d.is_warning)
+            .map(|d| d.code.clone().unwrap_or_else(|| d.message.clone()))
+            .collect();
+        let expected: BTreeSet<String> = step
+            .expected_warnings()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(warned, expected, "lints rustc warns about in {}", step.name);
+    }
+}
+
+#[test]
 fn every_position_the_book_prints_is_the_same_in_our_stage_files() {
     let mut checked = 0;
     for step in STEPS {

@@ -42,3 +42,44 @@ pub fn say_past_capture(line: &str) {
         Err(_) => eprintln!("{line}"),
     }
 }
+
+/// Pin `content` as `snapshots/<name>.snap` with insta, recording the
+/// command that produced it (`description`) and the rustc that ran. When the
+/// snapshot differs and the rustc is not the pinned one, fail first with a
+/// message that says so.
+pub fn assert_pinned(name: &str, description: &str, content: &str) {
+    use companion::toolchain;
+    let dir = companion::compile::root().join("snapshots");
+    let running = toolchain::running();
+    if let Ok(stored) = std::fs::read_to_string(dir.join(format!("{name}.snap"))) {
+        let (header, body) = split_snapshot(&stored);
+        let taken_with = header
+            .lines()
+            .find_map(|l| l.strip_prefix("info: taken with "));
+        if let Some(message) = toolchain::mismatch(
+            name,
+            &toolchain::pinned(),
+            &running,
+            taken_with,
+            body,
+            content,
+        ) {
+            panic!("{message}");
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    settings.set_raw_info(&insta::internals::Content::String(format!(
+        "taken with {running}"
+    )));
+    settings.bind(|| insta::assert_snapshot!(name, content));
+}
+
+/// A `.snap` file's metadata header and its body.
+pub fn split_snapshot(file: &str) -> (&str, &str) {
+    let rest = file.strip_prefix("---\n").unwrap_or(file);
+    rest.split_once("\n---\n").unwrap_or(("", rest))
+}

@@ -1,0 +1,57 @@
+//! The chapter is taught through compiler messages. This pins every one of
+//! them as the reader sees it: the errors of the seven steps that do not
+//! compile, and the warnings of the steps that compile with warnings, each
+//! from the very command a reader types, normalised only where machines and
+//! runs differ (src/normalize.rs).
+
+mod common;
+
+use std::process::Output;
+
+use companion::compile::{cargo, root, stages_target_dir};
+use companion::normalize;
+use companion::steps::STEPS;
+
+/// `cargo build <args>` as a reader runs it from the repository root, in the
+/// checks' own build directory.
+fn cargo_build(args: &[&str]) -> Output {
+    cargo()
+        .current_dir(root())
+        .args(["build", "--locked", "--color", "never"])
+        .args(args)
+        .arg("--target-dir")
+        .arg(stages_target_dir())
+        .output()
+        .expect("running cargo build")
+}
+
+#[test]
+fn every_failing_step_shows_the_pinned_compiler_errors() {
+    for step in STEPS.iter().filter(|s| s.fails_to_compile()) {
+        let args = ["--features", "compile-fail", "--bin", step.name];
+        let out = cargo_build(&args);
+        assert!(!out.status.success(), "{} must not compile", step.name);
+        let shown = normalize::cargo_output(&String::from_utf8_lossy(&out.stderr));
+        common::assert_pinned(
+            &format!("{}.errors", step.name),
+            &format!("cargo build {}", args.join(" ")),
+            &shown,
+        );
+    }
+}
+
+#[test]
+fn every_step_that_warns_shows_the_pinned_warnings() {
+    for step in STEPS.iter().filter(|s| !s.expected_warnings().is_empty()) {
+        let args = ["--bin", step.name];
+        let out = cargo_build(&args);
+        assert!(out.status.success(), "{} must compile", step.name);
+        let shown = normalize::cargo_output(&String::from_utf8_lossy(&out.stderr));
+        assert!(shown.starts_with("warning: "), "{}:\n{shown}", step.name);
+        common::assert_pinned(
+            &format!("{}.warnings", step.name),
+            &format!("cargo build {}", args.join(" ")),
+            &shown,
+        );
+    }
+}
