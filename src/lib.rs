@@ -7,5 +7,7 @@
 pub mod compile;
 pub mod html_listing;
 pub mod normalize;
+pub mod server;
+pub mod session;
 pub mod steps;
 pub mod toolchain;

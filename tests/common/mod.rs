@@ -83,3 +83,13 @@ pub fn split_snapshot(file: &str) -> (&str, &str) {
     let rest = file.strip_prefix("---\n").unwrap_or(file);
     rest.split_once("\n---\n").unwrap_or(("", rest))
 }
+
+/// The executable cargo built for the bin `name` (next to the test's own
+/// `deps/` folder, as `cargo test` lays them out).
+pub fn stage_exe(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let path = dir.join(name);
+    assert!(path.is_file(), "{} was not built", path.display());
+    path
+}

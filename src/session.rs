@@ -1,0 +1,434 @@
+//! The scripted session of a step: the requests the chapter makes of that
+//! step's server, sent as raw bytes, with the raw bytes that come back and
+//! what the server printed. The snapshot tests, the tour and `check` all use
+//! this one piece of code.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::server::{Ending, Finished, Server, StartError, ADDRESS};
+use crate::steps::Step;
+
+/// How long the chapter's slow request sleeps.
+pub const SLEEP: Duration = Duration::from_secs(5);
+
+/// How long one exchange may take before we stop waiting for the server.
+pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The request the session sends for `path`: a request line and a `Host`
+/// header, as small as a real client's request can be.
+pub fn request(path: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: {ADDRESS}\r\n\r\n").into_bytes()
+}
+
+/// How the server ended an exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// It closed the connection (we read end-of-file).
+    Closed,
+    /// It reset the connection. With no bytes before it, the kernel may
+    /// report a close as either (it depends on whether the request had
+    /// arrived when the server closed), so [`Reply::is_no_response`] treats
+    /// both alike.
+    Reset,
+    /// Nothing listened: the connection was refused.
+    Refused,
+    /// The connection was still open when we gave up waiting.
+    TimedOut,
+}
+
+/// What came back for one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub bytes: Vec<u8>,
+    pub end: End,
+}
+
+impl Reply {
+    /// The server closed (or reset) the connection without sending a byte.
+    pub fn is_no_response(&self) -> bool {
+        self.bytes.is_empty() && matches!(self.end, End::Closed | End::Reset)
+    }
+
+    /// The status line, if a response began with one.
+    pub fn status_line(&self) -> Option<&str> {
+        let text = std::str::from_utf8(&self.bytes).ok()?;
+        text.split_once("\r\n").map(|(line, _)| line)
+    }
+
+    /// The body: everything after the blank line that ends the headers.
+    pub fn body(&self) -> Option<&[u8]> {
+        let at = self.bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+        Some(&self.bytes[at + 4..])
+    }
+}
+
+/// One request of a session and its reply.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    pub path: String,
+    pub request: Vec<u8>,
+    pub reply: Reply,
+    /// From connecting to the end of the reply.
+    pub elapsed: Duration,
+}
+
+/// Send the request for `path` to 127.0.0.1:7878 on a new connection and
+/// read until the server closes it (or `timeout`).
+pub fn exchange(path: &str, timeout: Duration) -> Exchange {
+    let request = request(path);
+    let started = Instant::now();
+    let reply = send_and_read(&request, timeout);
+    Exchange {
+        path: path.to_string(),
+        request,
+        reply,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// Open a connection, send `request` (raw bytes), read to the end.
+pub fn send_and_read(request: &[u8], timeout: Duration) -> Reply {
+    let addr: SocketAddr = ADDRESS.parse().unwrap();
+    let mut stream = match TcpStream::connect_timeout(&addr, timeout) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            return Reply {
+                bytes: vec![],
+                end: End::Refused,
+            }
+        }
+        Err(_) => {
+            return Reply {
+                bytes: vec![],
+                end: End::TimedOut,
+            }
+        }
+    };
+    let deadline = Instant::now() + timeout;
+    let mut bytes = Vec::new();
+    if let Err(e) = stream.write_all(request) {
+        return Reply {
+            bytes,
+            end: end_of(&e),
+        };
+    }
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Reply {
+                bytes,
+                end: End::TimedOut,
+            };
+        }
+        stream.set_read_timeout(Some(left)).unwrap();
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                return Reply {
+                    bytes,
+                    end: End::Closed,
+                }
+            }
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Reply {
+                    bytes,
+                    end: end_of(&e),
+                }
+            }
+        }
+    }
+}
+
+fn end_of(e: &io::Error) -> End {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => End::TimedOut,
+        io::ErrorKind::ConnectionRefused => End::Refused,
+        _ => End::Reset,
+    }
+}
+
+/// One thing a session does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Request this path on a new connection and read the reply.
+    Get(&'static str),
+    /// Wait for the server to exit by itself (the final step stops after
+    /// two connections).
+    AwaitExit,
+}
+
+/// What the step's code can do, read from its `main.rs`: whether it has the
+/// `/sleep` route and whether it stops after a number of connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Traits {
+    pub sleep_route: bool,
+    pub stops_after: Option<usize>,
+}
+
+impl Traits {
+    pub fn of(step: &Step) -> Traits {
+        let main = std::fs::read_to_string(crate::compile::root().join(step.main_rs()))
+            .unwrap_or_default();
+        Traits {
+            sleep_route: main.contains("GET /sleep HTTP/1.1"),
+            stops_after: main.contains(".incoming().take(2)").then_some(2),
+        }
+    }
+}
+
+/// The session that follows the chapter for `step`: `/`, `/sleep` where the
+/// step has it, and a path that does not exist. A server that stops after
+/// two connections gets the third request once it has exited.
+pub fn script(step: &Step) -> Vec<Action> {
+    let traits = Traits::of(step);
+    let mut paths = vec!["/"];
+    if traits.sleep_route {
+        paths.push("/sleep");
+    }
+    paths.push("/does-not-exist");
+    let mut actions: Vec<Action> = paths.into_iter().map(Action::Get).collect();
+    if let Some(n) = traits.stops_after {
+        actions.insert(n, Action::AwaitExit);
+    }
+    actions
+}
+
+/// What happened at one action of a session.
+#[derive(Clone, Debug)]
+pub enum Event {
+    Exchange(Exchange),
+    /// The session waited for the server to exit; whether it did.
+    AwaitedExit {
+        exited: bool,
+    },
+}
+
+/// A whole session: what happened, in order, and what the server printed.
+#[derive(Clone, Debug)]
+pub struct Transcript {
+    pub step: &'static str,
+    pub events: Vec<Event>,
+    pub server: Finished,
+}
+
+impl Transcript {
+    /// The requests and replies, in order.
+    pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
+        self.events.iter().filter_map(|e| match e {
+            Event::Exchange(x) => Some(x),
+            Event::AwaitedExit { .. } => None,
+        })
+    }
+
+    /// Whether the session waited for the server to stop by itself.
+    pub fn awaited_exit(&self) -> Option<bool> {
+        self.events.iter().find_map(|e| match e {
+            Event::AwaitedExit { exited } => Some(*exited),
+            Event::Exchange(_) => None,
+        })
+    }
+}
+
+/// Start `exe` (the step's bin) in `cwd`, run the step's session against it,
+/// and stop it.
+pub fn run(step: &'static Step, exe: &Path, cwd: &Path) -> Result<Transcript, StartError> {
+    let mut server = Server::start(exe, cwd)?;
+    let events = script(step)
+        .into_iter()
+        .map(|action| match action {
+            Action::Get(path) => Event::Exchange(exchange(path, EXCHANGE_TIMEOUT)),
+            Action::AwaitExit => Event::AwaitedExit {
+                exited: server.wait_for_exit(EXCHANGE_TIMEOUT).is_some(),
+            },
+        })
+        .collect();
+    Ok(Transcript {
+        step: step.name,
+        events,
+        server: server.finish(),
+    })
+}
+
+/// Replace the worker id in `Worker N got a job; executing.` lines (which
+/// worker takes a job varies from run to run) with `[ID]`; return the text
+/// and the ids in order.
+pub fn hide_worker_ids(stdout: &str) -> (String, Vec<usize>) {
+    let mut ids = Vec::new();
+    let text = stdout
+        .lines()
+        .map(|line| {
+            let id = line
+                .strip_prefix("Worker ")
+                .and_then(|rest| rest.strip_suffix(" got a job; executing."))
+                .and_then(|n| n.parse::<usize>().ok());
+            match id {
+                Some(id) => {
+                    ids.push(id);
+                    "Worker [ID] got a job; executing.\n".to_string()
+                }
+                None => format!("{line}\n"),
+            }
+        })
+        .collect();
+    (text, ids)
+}
+
+/// Bytes as text, one line per line of the original, with `\r`, `\n`, tabs
+/// and other control bytes written out so every byte is visible.
+pub fn show_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        out.push_str("    ");
+        for chunk in line.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\r' => out.push_str("\\r"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The transcript as the snapshot shows it. Worker ids are hidden (see
+/// [`hide_worker_ids`]); a server that shuts down prints from several
+/// threads at once, so its lines are sorted.
+pub fn render(t: &Transcript) -> String {
+    let mut out = String::new();
+    for event in &t.events {
+        match event {
+            Event::Exchange(x) => render_exchange(&mut out, x),
+            Event::AwaitedExit { exited: true } => out
+                .push_str("== the session waits for the server to exit: it exits by itself ==\n\n"),
+            Event::AwaitedExit { exited: false } => {
+                out.push_str("== the session waits for the server to exit: it does not ==\n\n")
+            }
+        }
+    }
+    let (stdout, _) = hide_worker_ids(&t.server.stdout);
+    if t.awaited_exit().is_some() {
+        let mut lines: Vec<&str> = stdout.lines().collect();
+        lines.sort_unstable();
+        out.push_str(
+            "== server stdout (lines sorted: its threads print in a different order each run) ==\n",
+        );
+        out.push_str(&or_nothing(
+            &lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+        ));
+    } else {
+        out.push_str("== server stdout ==\n");
+        out.push_str(&or_nothing(&stdout));
+    }
+    out.push_str("== server stderr ==\n");
+    out.push_str(&or_nothing(&t.server.stderr));
+    out.push_str("== server ==\n");
+    out.push_str(&match t.server.ending {
+        Ending::Exited(code) => format!("exited with status {code}\n"),
+        Ending::Signalled(signal) => format!("was killed by signal {signal}\n"),
+        Ending::Stopped => "still running at the end of the session; stopped\n".to_string(),
+    });
+    out
+}
+
+fn render_exchange(out: &mut String, x: &Exchange) {
+    out.push_str(&format!(
+        "== GET {} ==\nsent {} bytes:\n",
+        x.path,
+        x.request.len()
+    ));
+    out.push_str(&show_bytes(&x.request));
+    let r = &x.reply;
+    let how = match r.end {
+        _ if r.is_no_response() => {
+            out.push_str("the server closed the connection without a response\n\n");
+            return;
+        }
+        End::Refused => {
+            out.push_str("the connection was refused: nothing listens on 127.0.0.1:7878\n\n");
+            return;
+        }
+        End::Closed => "then the server closed the connection",
+        End::Reset => "then the server reset the connection",
+        End::TimedOut => "and the connection was still open when the session gave up",
+    };
+    out.push_str(&format!("received {} bytes, {how}:\n", r.bytes.len()));
+    out.push_str(&show_bytes(&r.bytes));
+    out.push('\n');
+}
+
+fn or_nothing(text: &str) -> String {
+    if text.is_empty() {
+        "(nothing)\n".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_bytes_makes_every_byte_visible() {
+        assert_eq!(
+            show_bytes(b"HTTP/1.1 200 OK\r\n\r\n<p>\xff</p>"),
+            "    HTTP/1.1 200 OK\\r\\n\n    \\r\\n\n    <p>\\xff</p>\n"
+        );
+    }
+
+    #[test]
+    fn hide_worker_ids_keeps_the_other_lines() {
+        let (text, ids) = hide_worker_ids(
+            "Worker 2 got a job; executing.\nShutting down.\nWorker 0 got a job; executing.\n",
+        );
+        assert_eq!(
+            text,
+            "Worker [ID] got a job; executing.\nShutting down.\nWorker [ID] got a job; executing.\n"
+        );
+        assert_eq!(ids, [2, 0]);
+    }
+
+    #[test]
+    fn reply_parts() {
+        let r = Reply {
+            bytes: b"HTTP/1.1 404 NOT FOUND\r\nContent-Length: 2\r\n\r\nhi".to_vec(),
+            end: End::Closed,
+        };
+        assert_eq!(r.status_line(), Some("HTTP/1.1 404 NOT FOUND"));
+        assert_eq!(r.body(), Some(&b"hi"[..]));
+        assert!(!r.is_no_response());
+    }
+
+    #[test]
+    fn the_final_step_gets_its_third_request_after_it_exits() {
+        let step = crate::steps::find("listing-20-25").unwrap();
+        assert_eq!(
+            script(step),
+            [
+                Action::Get("/"),
+                Action::Get("/sleep"),
+                Action::AwaitExit,
+                Action::Get("/does-not-exist")
+            ]
+        );
+        let first = crate::steps::find("listing-20-01").unwrap();
+        assert_eq!(
+            script(first),
+            [Action::Get("/"), Action::Get("/does-not-exist")]
+        );
+    }
+}
