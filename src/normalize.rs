@@ -46,6 +46,24 @@ pub static CARGO_RULES: &[Rule] = &[
     },
 ];
 
+/// The rules for what a server prints on stderr.
+pub static SERVER_RULES: &[Rule] = &[Rule {
+    name: "panic-thread-id",
+    why: "a panic message names the thread's OS id, which differs on every run",
+    apply: panic_thread_id,
+}];
+
+/// Normalise what a server printed on stderr.
+pub fn server_stderr(text: &str) -> String {
+    normalize(
+        text,
+        SERVER_RULES,
+        &Context {
+            root: crate::compile::root(),
+        },
+    )
+}
+
 /// Apply every rule of `rules` to `text`, in order.
 pub fn normalize(text: &str, rules: &[Rule], cx: &Context) -> String {
     rules
@@ -110,6 +128,25 @@ fn rustc_source_paths(text: &str, _: &Context) -> String {
     }
     out.push_str(rest);
     out
+}
+
+fn panic_thread_id(text: &str, _: &Context) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let Some(rest) = line.strip_prefix("thread '") else {
+                return line.to_string();
+            };
+            let Some((name, after)) = rest.split_once("' (") else {
+                return line.to_string();
+            };
+            match after.split_once(") panicked at ") {
+                Some((id, tail)) if id.chars().all(|c| c.is_ascii_digit()) => {
+                    format!("thread '{name}' ([TID]) panicked at {tail}")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect()
 }
 
 fn repository_root(text: &str, cx: &Context) -> String {
@@ -180,8 +217,20 @@ mod tests {
     }
 
     #[test]
+    fn panic_thread_id_hides_the_os_thread_id_only() {
+        let rule = &SERVER_RULES[0];
+        let real = "\nthread 'main' (28011) panicked at stages/listing-20-19/lib.rs:43:31:\n\
+                    called `Result::unwrap()` on an `Err` value: SendError { .. }\n";
+        assert_eq!(
+            (rule.apply)(real, &cx()),
+            "\nthread 'main' ([TID]) panicked at stages/listing-20-19/lib.rs:43:31:\n\
+             called `Result::unwrap()` on an `Err` value: SendError { .. }\n"
+        );
+    }
+
+    #[test]
     fn every_rule_says_why_it_exists() {
-        for rule in CARGO_RULES {
+        for rule in CARGO_RULES.iter().chain(SERVER_RULES) {
             assert!(!rule.why.is_empty(), "{}", rule.name);
         }
     }

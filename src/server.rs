@@ -161,6 +161,10 @@ impl Server {
         };
         command
             .current_dir(cwd)
+            // A panic then reads as it does for a reader with a default
+            // environment, without a backtrace.
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -224,13 +228,20 @@ impl Server {
 
     /// Stop the server if it still runs, reap it, and return what it printed.
     pub fn finish(mut self) -> Finished {
-        let ending = match self.try_exited() {
-            Some(status) => ending_of(status),
+        // A server that is exiting may have closed its sockets before the
+        // kernel lets us reap it. So kill it either way and read the status:
+        // only a server that was still running dies of our SIGKILL.
+        let status = match self.try_exited() {
+            Some(status) => status,
             None => {
                 let _ = self.child.kill();
-                let _ = self.child.wait();
-                Ending::Stopped
+                self.child.wait().expect("reaping the server")
             }
+        };
+        self.exited = Some(status);
+        let ending = match ending_of(status) {
+            Ending::Signalled(libc::SIGKILL) => Ending::Stopped,
+            other => other,
         };
         Finished {
             stdout: self.stdout.take().unwrap().join().unwrap_or_default(),

@@ -14,6 +14,10 @@ use crate::steps::Step;
 /// How long the chapter's slow request sleeps.
 pub const SLEEP: Duration = Duration::from_secs(5);
 
+/// How long the session gives a server that closed a connection without a
+/// response to finish dying, if it is dying.
+pub const CRASH_GRACE: Duration = Duration::from_secs(1);
+
 /// How long one exchange may take before we stop waiting for the server.
 pub const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -206,6 +210,11 @@ pub enum Event {
     AwaitedExit {
         exited: bool,
     },
+    /// After a request that got no response, the server turned out to have
+    /// exited (it crashed on the request).
+    Crashed {
+        status: String,
+    },
 }
 
 /// A whole session: what happened, in order, and what the server printed.
@@ -221,7 +230,7 @@ impl Transcript {
     pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
         self.events.iter().filter_map(|e| match e {
             Event::Exchange(x) => Some(x),
-            Event::AwaitedExit { .. } => None,
+            _ => None,
         })
     }
 
@@ -229,7 +238,7 @@ impl Transcript {
     pub fn awaited_exit(&self) -> Option<bool> {
         self.events.iter().find_map(|e| match e {
             Event::AwaitedExit { exited } => Some(*exited),
-            Event::Exchange(_) => None,
+            _ => None,
         })
     }
 }
@@ -238,15 +247,30 @@ impl Transcript {
 /// and stop it.
 pub fn run(step: &'static Step, exe: &Path, cwd: &Path) -> Result<Transcript, StartError> {
     let mut server = Server::start(exe, cwd)?;
-    let events = script(step)
-        .into_iter()
-        .map(|action| match action {
-            Action::Get(path) => Event::Exchange(exchange(path, EXCHANGE_TIMEOUT)),
-            Action::AwaitExit => Event::AwaitedExit {
+    let mut events = Vec::new();
+    for action in script(step) {
+        match action {
+            Action::Get(path) => {
+                let x = exchange(path, EXCHANGE_TIMEOUT);
+                let no_response = x.reply.is_no_response();
+                events.push(Event::Exchange(x));
+                // A server that dies on a request closes that connection a
+                // moment before it stops listening: wait for it to be gone,
+                // so that the next request is refused every time rather than
+                // sometimes caught in between.
+                if no_response {
+                    if let Some(status) = server.wait_for_exit(CRASH_GRACE) {
+                        events.push(Event::Crashed {
+                            status: status.to_string(),
+                        });
+                    }
+                }
+            }
+            Action::AwaitExit => events.push(Event::AwaitedExit {
                 exited: server.wait_for_exit(EXCHANGE_TIMEOUT).is_some(),
-            },
-        })
-        .collect();
+            }),
+        }
+    }
     Ok(Transcript {
         step: step.name,
         events,
@@ -317,6 +341,9 @@ pub fn render(t: &Transcript) -> String {
             Event::AwaitedExit { exited: false } => {
                 out.push_str("== the session waits for the server to exit: it does not ==\n\n")
             }
+            Event::Crashed { status } => {
+                out.push_str(&format!("== the server has exited ({status}) ==\n\n"))
+            }
         }
     }
     let (stdout, _) = hide_worker_ids(&t.server.stdout);
@@ -334,7 +361,9 @@ pub fn render(t: &Transcript) -> String {
         out.push_str(&or_nothing(&stdout));
     }
     out.push_str("== server stderr ==\n");
-    out.push_str(&or_nothing(&t.server.stderr));
+    out.push_str(&or_nothing(&crate::normalize::server_stderr(
+        &t.server.stderr,
+    )));
     out.push_str("== server ==\n");
     out.push_str(&match t.server.ending {
         Ending::Exited(code) => format!("exited with status {code}\n"),
