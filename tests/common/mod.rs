@@ -93,3 +93,10 @@ pub fn stage_exe(name: &str) -> PathBuf {
     assert!(path.is_file(), "{} was not built", path.display());
     path
 }
+
+/// Start the bin `name` as a server from the repository root; this thread
+/// joins its network (see companion::server).
+pub fn start(name: &str) -> companion::server::Server {
+    companion::server::Server::start(&stage_exe(name), companion::compile::root())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}

@@ -1,0 +1,199 @@
+//! The chapter's claims about behaviour, each a test that fails if the claim
+//! is false. Timing claims use wide margins around the book's 5-second
+//! sleep: "waits" means at least 3 s, "does not wait" means under 2 s.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use companion::server::{Ending, ADDRESS};
+use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT};
+
+const WAITS_AT_LEAST: Duration = Duration::from_secs(3);
+const NO_WAIT_UNDER: Duration = Duration::from_secs(2);
+
+/// Open a connection and send `GET /sleep` on it, so that the server has
+/// accepted the slow request before anything that connects after it.
+fn send_sleep_request() -> TcpStream {
+    let mut stream = TcpStream::connect(ADDRESS).expect("connecting for /sleep");
+    stream.write_all(&session::request("/sleep")).unwrap();
+    stream
+}
+
+/// How long `GET /` takes on `step` while a `/sleep` request is in progress.
+fn time_of_root_behind_sleep(step: &str) -> Duration {
+    let server = common::start(step);
+    let slow = send_sleep_request();
+    let root = exchange("/", EXCHANGE_TIMEOUT);
+    assert_eq!(
+        root.reply.status_line(),
+        Some("HTTP/1.1 200 OK"),
+        "{step}: {:?}",
+        root.reply
+    );
+    drop(slow);
+    drop(server);
+    root.elapsed
+}
+
+#[test]
+fn single_threaded_server_makes_root_wait_for_sleep_listing_20_10() {
+    let took = time_of_root_behind_sleep("listing-20-10");
+    assert!(
+        took >= WAITS_AT_LEAST,
+        "/ took {took:?} behind /sleep: it should wait about 5 s"
+    );
+}
+
+#[test]
+fn a_thread_per_connection_serves_root_without_waiting_listing_20_11() {
+    let took = time_of_root_behind_sleep("listing-20-11");
+    assert!(
+        took < NO_WAIT_UNDER,
+        "/ took {took:?}: it should not wait for /sleep"
+    );
+}
+
+#[test]
+fn the_thread_pool_serves_root_without_waiting_listing_20_20() {
+    let took = time_of_root_behind_sleep("listing-20-20");
+    assert!(
+        took < NO_WAIT_UNDER,
+        "/ took {took:?}: it should not wait for /sleep"
+    );
+}
+
+#[test]
+fn the_while_let_worker_makes_root_wait_despite_four_workers_listing_20_21() {
+    let took = time_of_root_behind_sleep("listing-20-21");
+    assert!(
+        took >= WAITS_AT_LEAST,
+        "/ took {took:?}: the while-let worker holds the lock during /sleep, so / should wait"
+    );
+}
+
+/// The most threads `step`'s server has while `connections` slow requests
+/// are open, sampled for 1.5 s; `None` where /proc cannot tell.
+fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
+    let server = common::start(step);
+    server.thread_count()?;
+    let open: Vec<TcpStream> = (0..connections).map(|_| send_sleep_request()).collect();
+    let until = Instant::now() + Duration::from_millis(1500);
+    let mut most = 0;
+    while Instant::now() < until {
+        most = most.max(server.thread_count()?);
+        thread::sleep(Duration::from_millis(20));
+    }
+    drop(open);
+    Some(most)
+}
+
+#[test]
+fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_20_20() {
+    let Some(most) = most_threads_under_load("listing-20-20", 12) else {
+        common::say_past_capture(
+            "skipping the thread count: /proc/<pid>/status is not readable here",
+        );
+        return;
+    };
+    assert_eq!(
+        most,
+        1 + 4,
+        "threads with 12 slow connections open: main + 4 workers"
+    );
+}
+
+#[test]
+fn a_thread_per_connection_grows_with_the_connections_listing_20_11() {
+    // The counterpart of the pool's bound, and proof that the count sees
+    // threads: listing 20-11 has one thread per open connection.
+    let Some(most) = most_threads_under_load("listing-20-11", 12) else {
+        common::say_past_capture(
+            "skipping the thread count: /proc/<pid>/status is not readable here",
+        );
+        return;
+    };
+    assert_eq!(
+        most,
+        1 + 12,
+        "threads with 12 slow connections open: main + 1 per connection"
+    );
+}
+
+#[test]
+fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_20_25() {
+    let mut server = common::start("listing-20-25");
+    let first = exchange("/", EXCHANGE_TIMEOUT);
+    assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    // The second request is slow: the shutdown has to wait for it.
+    let started = Instant::now();
+    let second = exchange("/sleep", EXCHANGE_TIMEOUT);
+    assert_eq!(
+        second.reply.status_line(),
+        Some("HTTP/1.1 200 OK"),
+        "a request in progress completes"
+    );
+    assert!(second.elapsed >= WAITS_AT_LEAST);
+    let status = server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits by itself after two connections");
+    assert!(
+        started.elapsed() >= WAITS_AT_LEAST,
+        "it waited for the slow request"
+    );
+    let third = exchange("/", Duration::from_secs(5));
+    assert_eq!(
+        third.reply.end,
+        End::Refused,
+        "a third connection is refused"
+    );
+    let finished = server.finish();
+    assert!(status.success(), "exit status {status}");
+    assert_eq!(finished.ending, Ending::Exited(0));
+
+    let lines: Vec<&str> = finished.stdout.lines().collect();
+    let at = |line: &str| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("{line:?} not printed; stdout:\n{}", finished.stdout))
+    };
+    let shutting_down = at("Shutting down.");
+    for id in 0..4 {
+        let joining = at(&format!("Shutting down worker {id}"));
+        let left = at(&format!("Worker {id} disconnected; shutting down."));
+        assert!(
+            shutting_down < joining,
+            "the pool is dropped after the loop ends"
+        );
+        if id < 3 {
+            // join(id) returns only once worker `id` has left its loop.
+            let next = at(&format!("Shutting down worker {}", id + 1));
+            assert!(
+                left < next,
+                "worker {id} was joined before worker {} was",
+                id + 1
+            );
+        }
+    }
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.ends_with("got a job; executing."))
+            .count(),
+        2
+    );
+    assert_eq!(
+        lines.len(),
+        1 + 4 + 4 + 2,
+        "nothing else printed:\n{}",
+        finished.stdout
+    );
+    // The print edition's listing 20-24 says "Worker {id} shutting down.";
+    // the code the book ran, and ours, says "disconnected; shutting down.".
+    assert!(!finished.stdout.contains("Worker 0 shutting down."));
+    assert_eq!(finished.stderr, "");
+}
