@@ -419,7 +419,8 @@ fn lock_port() -> io::Result<File> {
 /// The process listening on 127.0.0.1:7878, as `name (pid N)`, where /proc
 /// tells.
 fn port_holder() -> Option<String> {
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    // This thread's network, which is the one a server started from it uses.
+    let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
     let inode = table.lines().skip(1).find_map(|line| {
         let f: Vec<&str> = line.split_whitespace().collect();
         (f.len() > 9 && f[1] == "0100007F:1EC6" && f[3] == "0A").then(|| f[9].to_string())

@@ -1,0 +1,159 @@
+//! Real clients, not only our own socket code: every server step is also
+//! fetched with curl and with ureq (a Rust HTTP client), and what each
+//! reports must be what the raw session saw (the raw bytes are pinned in
+//! snapshots/<step>.session.snap).
+
+mod common;
+
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use companion::session::{exchange, End, Reply, EXCHANGE_TIMEOUT};
+use companion::steps::STEPS;
+
+/// What a client makes of one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Seen {
+    /// A response with this status code and body.
+    Page(u16, Vec<u8>),
+    /// The server closed the connection without answering.
+    NoResponse,
+    /// Nothing listened.
+    Refused,
+}
+
+const PATHS: [&str; 2] = ["/", "/does-not-exist"];
+
+fn raw(path: &str) -> Seen {
+    let reply: Reply = exchange(path, EXCHANGE_TIMEOUT).reply;
+    match reply.end {
+        End::Refused => Seen::Refused,
+        _ if reply.is_no_response() => Seen::NoResponse,
+        End::Closed => {
+            let status = reply.status_line().expect("a status line");
+            let code = status
+                .split(' ')
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .expect("a status code");
+            Seen::Page(code, reply.body().expect("a header end").to_vec())
+        }
+        other => panic!(
+            "raw session for {path}: {other:?} after {} bytes",
+            reply.bytes.len()
+        ),
+    }
+}
+
+fn curl(path: &str) -> Seen {
+    let out = Command::new("curl")
+        .args([
+            "--silent",
+            "--max-time",
+            "15",
+            "--output",
+            "-",
+            "--write-out",
+            "\n%{http_code}",
+        ])
+        .arg(format!("http://127.0.0.1:7878{path}"))
+        .output()
+        .expect("running curl");
+    match out.status.code() {
+        Some(0) => {
+            let at = out.stdout.iter().rposition(|&b| b == b'\n').unwrap();
+            let (body, code) = out.stdout.split_at(at);
+            let code = std::str::from_utf8(&code[1..]).unwrap().parse().unwrap();
+            Seen::Page(code, body.to_vec())
+        }
+        // 52: "Empty reply from server"; 56: "Recv failure: Connection reset by peer".
+        Some(52 | 56) => Seen::NoResponse,
+        // 7: "Failed to connect".
+        Some(7) => Seen::Refused,
+        other => panic!(
+            "curl {path} ended with {other:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    }
+}
+
+fn ureq(path: &str) -> Seen {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(15)))
+        .build()
+        .into();
+    match agent.get(format!("http://127.0.0.1:7878{path}")).call() {
+        Ok(mut response) => {
+            let body = response.body_mut().read_to_vec().expect("reading the body");
+            Seen::Page(response.status().as_u16(), body)
+        }
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Seen::Refused
+        }
+        Err(ureq::Error::ConnectionFailed) => Seen::Refused,
+        Err(ureq::Error::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+            ) =>
+        {
+            Seen::NoResponse
+        }
+        Err(e) => panic!("ureq {path}: {e:?}"),
+    }
+}
+
+/// What `client` sees for each of [`PATHS`] on a fresh server of `step`.
+fn fetch_all(step: &str, client: fn(&str) -> Seen) -> Vec<Seen> {
+    let _server = common::start(step);
+    PATHS.iter().map(|p| client(p)).collect()
+}
+
+#[test]
+fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
+    let have_curl = Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_curl {
+        common::say_past_capture(
+            "skipping curl's side of the client checks: curl is not installed",
+        );
+    }
+    let handles: Vec<_> = STEPS
+        .iter()
+        .filter(|s| s.is_server())
+        .map(|step| {
+            thread::spawn(move || {
+                let expected = fetch_all(step.name, raw);
+                let by_curl = have_curl.then(|| fetch_all(step.name, curl));
+                let by_ureq = fetch_all(step.name, ureq);
+                (step.name, expected, by_curl, by_ureq)
+            })
+        })
+        .collect();
+    let mut pages = 0;
+    for handle in handles {
+        let (step, expected, by_curl, by_ureq) = handle.join().expect("a client check panicked");
+        if let Some(by_curl) = by_curl {
+            assert_eq!(by_curl, expected, "{step}: curl");
+        }
+        assert_eq!(by_ureq, expected, "{step}: ureq");
+        pages += expected
+            .iter()
+            .filter(|s| matches!(s, Seen::Page(..)))
+            .count();
+    }
+    assert!(pages >= 20, "only {pages} pages were served");
+}
+
+#[test]
+fn the_pool_serves_the_html_files_byte_for_byte_listing_20_24() {
+    let _server = common::start("listing-20-24");
+    let hello = include_bytes!("../hello.html").to_vec();
+    let not_found = include_bytes!("../404.html").to_vec();
+    assert_eq!(ureq("/"), Seen::Page(200, hello));
+    assert_eq!(ureq("/does-not-exist"), Seen::Page(404, not_found));
+}

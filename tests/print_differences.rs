@@ -1,0 +1,98 @@
+//! Where the printed chapter and the code the book ran disagree, what each
+//! really does (the differences are listed in src/steps.rs).
+
+mod common;
+
+use std::process::Command;
+
+use companion::compile::root;
+use companion::session::{exchange, EXCHANGE_TIMEOUT};
+use companion::steps::PRINT_DIFFERENCES;
+
+/// The value of the Content-Length header of a raw response.
+fn content_length(response: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(response);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a Content-Length header")
+}
+
+/// Listing 20-7 as printed: the stage's file with the print slip put back,
+/// compiled with rustc into target/printed/.
+fn build_listing_20_7_as_printed() -> std::path::PathBuf {
+    let d = PRINT_DIFFERENCES
+        .iter()
+        .find(|d| d.step == "listing-20-07")
+        .unwrap();
+    let file = common::read_repo("stages/listing-20-07/main.rs");
+    assert!(file.contains(d.file));
+    let dir = root().join("target/printed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("listing-20-07-as-printed.rs");
+    // The slip is in the 404 branch, the part the chapter prints; the 200
+    // branch above it has the same string, intact.
+    let (head, tail) = file.split_at(file.find("HTTP/1.1 404 NOT FOUND").unwrap());
+    std::fs::write(
+        &source,
+        format!("{head}{}", tail.replacen(d.file, d.printed, 1)),
+    )
+    .unwrap();
+    let exe = dir.join("listing-20-07-as-printed");
+    let out = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+        .current_dir(root())
+        .args(["--edition", "2021", "-o"])
+        .arg(&exe)
+        .arg(&source)
+        .output()
+        .expect("running rustc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    exe
+}
+
+#[test]
+fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
+    let not_found = include_str!("../404.html");
+
+    // The listing file (our stage): the body is 404.html, and
+    // Content-Length counts all of it.
+    let _stage = common::start("listing-20-07");
+    let reply = exchange("/does-not-exist", EXCHANGE_TIMEOUT).reply;
+    assert_eq!(content_length(&reply.bytes), not_found.len());
+    assert_eq!(reply.body().unwrap(), not_found.as_bytes());
+    drop(_stage);
+
+    // As printed, without the `\`: the newline and the next line's nine
+    // spaces of indentation join the body, and Content-Length (the file's
+    // length) does not count them.
+    let exe = build_listing_20_7_as_printed();
+    let _printed = companion::server::Server::start(&exe, root()).unwrap();
+    let reply = exchange("/does-not-exist", EXCHANGE_TIMEOUT).reply;
+    let body = reply.body().unwrap();
+    assert_eq!(content_length(&reply.bytes), not_found.len());
+    assert_eq!(body.len(), not_found.len() + 10);
+    assert_eq!(&body[..10], b"\n         ");
+    assert_eq!(&body[10..], not_found.as_bytes());
+
+    // A client that trusts Content-Length, as curl does, keeps that many
+    // bytes: the page loses its last ten bytes.
+    let curl = Command::new("curl")
+        .args([
+            "--silent",
+            "--max-time",
+            "15",
+            "http://127.0.0.1:7878/does-not-exist",
+        ])
+        .output();
+    match curl {
+        Ok(out) if out.status.success() => {
+            assert_eq!(out.stdout, &body[..not_found.len()]);
+            assert!(!String::from_utf8_lossy(&out.stdout).ends_with("</html>\n"));
+        }
+        _ => common::say_past_capture("skipping curl's view of listing 20-7 as printed: no curl"),
+    }
+}
