@@ -197,3 +197,37 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_20_25
     assert!(!finished.stdout.contains("Worker 0 shutting down."));
     assert_eq!(finished.stderr, "");
 }
+
+#[test]
+fn a_connection_closed_without_a_request_makes_the_final_server_exit_101_listing_20_25() {
+    // What a browser's unused extra connection does (see tests/browser.rs),
+    // made deterministic: the page first, then a connection that closes
+    // without a request. handle_connection unwraps a request line that
+    // never comes, that worker panics, and at shutdown drop's
+    // join().unwrap() panics on it. (With the two the other way round, the
+    // page can be cut off: the process may exit while another worker is
+    // still writing it.)
+    let mut server = common::start("listing-20-25");
+    let page = exchange("/", EXCHANGE_TIMEOUT);
+    assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    drop(TcpStream::connect(ADDRESS).unwrap());
+    server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits after two connections");
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
+    assert!(
+        finished
+            .stderr
+            .contains("called `Option::unwrap()` on a `None` value"),
+        "{}",
+        finished.stderr
+    );
+    assert!(
+        finished
+            .stderr
+            .contains("called `Result::unwrap()` on an `Err` value: Any { .. }"),
+        "{}",
+        finished.stderr
+    );
+}

@@ -1,0 +1,124 @@
+//! Listing 20-25 in a real browser: headless Chromium, where it is installed
+//! (`.ci/run` installs Debian's `chromium`). The page must render, and the
+//! test shows what a browser's extra connections do to a server that stops
+//! after two: one visit is enough to use them both.
+
+mod common;
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use companion::server::Ending;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Run `command` in a process group of its own, for at most `bound`; then
+/// kill the whole group (Chromium leaves helper processes) and reap it.
+fn run_bounded(mut command: Command, bound: Duration) -> Output {
+    let child = command
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting chromium");
+    let group = child.id() as i32;
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let output = finished.recv_timeout(bound);
+    // SAFETY: kill() with a negative pid signals our own child's group.
+    unsafe { libc::kill(-group, libc::SIGKILL) };
+    match output {
+        Ok(output) => output.expect("waiting for chromium"),
+        Err(_) => panic!("chromium did not finish within {bound:?}"),
+    }
+}
+
+/// Load `url` in headless Chromium and return the DOM it rendered.
+fn chromium_dump_dom(url: &str, profile: &Path) -> String {
+    let mut command = Command::new(CHROMIUM);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(url);
+    let out = run_bounded(command, Duration::from_secs(60));
+    assert!(
+        out.status.success(),
+        "chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn one_browser_visit_renders_the_page_and_uses_both_connections_listing_20_25() {
+    if !Path::new(CHROMIUM).is_file() {
+        common::say_past_capture(
+            "skipping the browser test: Chromium is not installed (apt-get install chromium)",
+        );
+        return;
+    }
+    let profile =
+        companion::compile::root().join(format!("target/chromium-profile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).unwrap();
+
+    let mut server = common::start("listing-20-25");
+    let started = Instant::now();
+    let dom = chromium_dump_dom("http://127.0.0.1:7878/", &profile);
+    assert!(dom.contains("<title>Hello!</title>"), "{dom}");
+    assert!(dom.contains("<h1>Hello!</h1>"), "{dom}");
+
+    // Chromium opens a second connection along with the page: a request for
+    // /favicon.ico, or a connection it opens ahead of time and closes
+    // unused. Either way that is the server's second connection, so it shuts
+    // down after this one visit: a reload finds nothing listening.
+    let exited = server.wait_for_exit(Duration::from_secs(15));
+    assert!(
+        exited.is_some(),
+        "the server still runs after one browser visit"
+    );
+    let finished = server.finish();
+    let jobs = finished.stdout.matches("got a job; executing.").count();
+    assert_eq!(
+        jobs, 2,
+        "both connections came from the one visit:\n{}",
+        finished.stdout
+    );
+    let _ = std::fs::remove_dir_all(&profile);
+
+    // An unused connection has no request line, and listing 20-25's
+    // handle_connection unwraps it: that worker panics, and at shutdown its
+    // join().unwrap() panics the server too (exit status 101).
+    let unused_second_connection = finished
+        .stderr
+        .contains("called `Option::unwrap()` on a `None` value");
+    match finished.ending {
+        Ending::Exited(0) => assert!(!unused_second_connection, "{}", finished.stderr),
+        Ending::Exited(101) => assert!(unused_second_connection, "{}", finished.stderr),
+        other => panic!("server ended with {other:?}: {}", finished.stderr),
+    }
+    common::say_past_capture(&format!(
+        "browser visit to listing 20-25 took {:?}; its second connection {}",
+        started.elapsed(),
+        if unused_second_connection {
+            "carried no request: a worker panicked and the server exited with 101"
+        } else {
+            "carried a request: the server exited with 0"
+        }
+    ));
+}
