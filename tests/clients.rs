@@ -9,7 +9,7 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use companion::session::{exchange, End, Reply, EXCHANGE_TIMEOUT};
+use companion::session::{exchange, End, Reply, CRASH_GRACE, EXCHANGE_TIMEOUT};
 use companion::steps::STEPS;
 
 /// What a client makes of one request.
@@ -106,9 +106,20 @@ fn ureq(path: &str) -> Seen {
 }
 
 /// What `client` sees for each of [`PATHS`] on a fresh server of `step`.
+/// As in the sessions, a server that closed a connection without a response
+/// gets a moment to finish dying, if it is dying, before the next request.
 fn fetch_all(step: &str, client: fn(&str) -> Seen) -> Vec<Seen> {
-    let _server = common::start(step);
-    PATHS.iter().map(|p| client(p)).collect()
+    let mut server = common::start(step);
+    PATHS
+        .iter()
+        .map(|path| {
+            let seen = client(path);
+            if seen == Seen::NoResponse {
+                server.wait_for_exit(CRASH_GRACE);
+            }
+            seen
+        })
+        .collect()
 }
 
 #[test]
