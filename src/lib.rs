@@ -5,6 +5,7 @@
 //! what the tests, the tour and the book share about them.
 
 pub mod compile;
+pub mod diff;
 pub mod html_listing;
 pub mod normalize;
 pub mod server;

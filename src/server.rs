@@ -183,6 +183,7 @@ impl Server {
             _port_lock: port_lock,
         };
         server.wait_until_listening()?;
+        server.wait_until_settled();
         if network == Network::Isolated {
             enter_network_of(server.pid())?;
         }
@@ -255,6 +256,41 @@ impl Server {
             self.exited = self.child.try_wait().ok().flatten();
         }
         self.exited
+    }
+
+    /// Wait (at most a few seconds) until every thread of the server is
+    /// blocked, in `accept` or waiting for a job: a server that has started
+    /// threads does not take its first request while they are still getting
+    /// going. It matters for listing 20-19, whose workers drop the receiver
+    /// as soon as they run: on a busy machine, a request that arrives before
+    /// the last worker has run is queued instead of crashing the server.
+    fn wait_until_settled(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && self.runnable_threads() > 0 {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// How many of the server's threads are running or ready to run (Linux:
+    /// state `R` in /proc; 0 where /proc cannot tell).
+    fn runnable_threads(&self) -> usize {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid())) else {
+            return 0;
+        };
+        tasks
+            .flatten()
+            .filter(|task| {
+                std::fs::read_to_string(task.path().join("stat"))
+                    .ok()
+                    .and_then(|stat| {
+                        // The state follows the command name, which is in
+                        // parentheses and may itself contain spaces.
+                        let after = &stat[stat.rfind(')')? + 1..];
+                        after.split_whitespace().next().map(|s| s == "R")
+                    })
+                    .unwrap_or(false)
+            })
+            .count()
     }
 
     fn wait_until_listening(&mut self) -> Result<(), StartError> {

@@ -1,0 +1,83 @@
+//! What changed from one step to the next, as a unified diff of the stage
+//! files. The book shows these diffs and the tests pin them, so that an
+//! unintended change between two steps shows up in review.
+
+use similar::TextDiff;
+
+use crate::compile::root;
+use crate::steps::{Files, Step, STEPS};
+
+/// The code step before `step` in the chapter (the HTML listings are not
+/// code and are skipped), if there is one.
+pub fn previous_code_step(step: &Step) -> Option<&'static Step> {
+    let at = STEPS.iter().position(|s| s.name == step.name)?;
+    STEPS[..at]
+        .iter()
+        .rev()
+        .find(|s| !matches!(s.files, Files::Html(_)))
+}
+
+/// The source files of a code step, as (file name, path from the root).
+fn sources(step: &Step) -> Vec<(&'static str, String)> {
+    let mut files = vec![("main.rs", step.main_rs())];
+    if let Some(lib) = step.lib_rs() {
+        files.push(("lib.rs", lib));
+    }
+    files
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_default()
+}
+
+/// The unified diff from the previous code step to `step`, file by file
+/// (`main.rs`, then `lib.rs`); a file that is new shows against
+/// `/dev/null`. `None` for the HTML listings, which are not code.
+pub fn from_previous(step: &Step) -> Option<String> {
+    if matches!(step.files, Files::Html(_)) {
+        return None;
+    }
+    let before = previous_code_step(step);
+    let mut out = String::new();
+    for (name, path) in sources(step) {
+        let old_path = before.map(|b| format!("{}/{name}", b.dir()));
+        let old = old_path.as_deref().map(read).unwrap_or_default();
+        let old_label = match &old_path {
+            Some(p) if !old.is_empty() => p.clone(),
+            _ => "/dev/null".to_string(),
+        };
+        let new = read(&path);
+        let diff = TextDiff::from_lines(&old, &new);
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&old_label, &path)
+            .to_string();
+        out.push_str(&text);
+    }
+    if out.is_empty() {
+        out.push_str("(no change in the code)\n");
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::steps::find;
+
+    #[test]
+    fn html_listings_are_skipped_as_previous_steps() {
+        let step = find("listing-20-05").unwrap();
+        assert_eq!(previous_code_step(step).unwrap().name, "listing-20-03");
+        assert_eq!(previous_code_step(find("listing-20-01").unwrap()), None);
+    }
+
+    #[test]
+    fn a_new_lib_rs_is_diffed_against_nothing() {
+        let diff = from_previous(find("no-listing-01-define-threadpool-struct").unwrap()).unwrap();
+        assert!(diff
+            .contains("--- /dev/null\n+++ stages/no-listing-01-define-threadpool-struct/lib.rs"));
+        assert!(diff.contains("+pub struct ThreadPool;"));
+    }
+}
