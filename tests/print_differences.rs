@@ -73,6 +73,11 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
     let _printed = companion::server::Server::start(&exe, root()).unwrap();
     let reply = exchange("/does-not-exist", EXCHANGE_TIMEOUT).reply;
     let body = reply.body().unwrap();
+    common::assert_pinned(
+        "listing-20-07-as-printed.404",
+        "listing 20-7 as printed (without the `\\` continuation), answering GET /does-not-exist",
+        &companion::session::show_bytes(&reply.bytes),
+    );
     assert_eq!(content_length(&reply.bytes), not_found.len());
     assert_eq!(body.len(), not_found.len() + 10);
     assert_eq!(&body[..10], b"\n         ");

@@ -1,0 +1,186 @@
+//! book/ is built from the files the tests check: every step has a page,
+//! every include resolves, and every step, snapshot or code block a page
+//! names exists. Nothing on a step page is pasted by hand.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use companion::compile::root;
+use companion::steps::{Files, Outcome, STEPS};
+use regex::Regex;
+
+fn book_src() -> PathBuf {
+    root().join("book/src")
+}
+
+/// Every `.md` file of the book, with its text.
+fn pages() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![book_src()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+    out
+}
+
+/// The `{{#include path[:...]}}` directives of a page: (path as written,
+/// what follows the path).
+fn includes(text: &str) -> Vec<(String, String)> {
+    let include =
+        Regex::new(r"\{\{#(?:include|rustdoc_include) ([^:}]+)((?::[^}]*)?)\}\}").unwrap();
+    include
+        .captures_iter(text)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect()
+}
+
+#[test]
+fn every_step_has_a_page_listed_in_the_summary() {
+    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).unwrap();
+    for step in STEPS {
+        let page = format!("steps/{}.md", step.name);
+        assert!(
+            book_src().join(&page).is_file(),
+            "{} has no page {page}",
+            step.name
+        );
+        assert!(
+            summary.contains(&format!("]({page})")),
+            "SUMMARY.md does not list {page}"
+        );
+    }
+    for page in ["introduction.md", "next.md"] {
+        assert!(
+            summary.contains(&format!("]({page})")),
+            "SUMMARY.md does not list {page}"
+        );
+    }
+}
+
+#[test]
+fn every_include_points_at_an_existing_file_and_range() {
+    let mut count = 0;
+    for (page, text) in pages() {
+        for (path, rest) in includes(&text) {
+            let file = page.parent().unwrap().join(&path);
+            let body = std::fs::read_to_string(&file)
+                .unwrap_or_else(|_| panic!("{}: include of missing {path}", page.display()));
+            let lines: Vec<&str> = body.lines().collect();
+            let spec = rest.trim_start_matches(':');
+            if spec.is_empty() {
+            } else if let Some((from, _)) = spec.split_once(':') {
+                let from: usize = from.parse().expect("a line number");
+                assert!(
+                    from <= lines.len(),
+                    "{}: {path} has no line {from}",
+                    page.display()
+                );
+                if path.ends_with(".snap") {
+                    // A snapshot's text starts right after its header.
+                    assert_eq!(
+                        lines[from - 2],
+                        "---",
+                        "{}: {path}:{from} is not where the snapshot starts",
+                        page.display()
+                    );
+                }
+            } else {
+                let anchor = format!("ANCHOR: {spec}");
+                assert!(
+                    body.contains(&anchor),
+                    "{}: {path} has no anchor {spec}",
+                    page.display()
+                );
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 100, "only {count} includes");
+}
+
+#[test]
+fn every_step_or_snapshot_a_page_names_exists() {
+    let step_name = Regex::new(r"\b(no-listing-0\d-[a-z]+(?:-[a-z]+)*|listing-20-\d\d)\b").unwrap();
+    let snapshot = Regex::new(r"snapshots/([A-Za-z0-9_.-]+\.snap)").unwrap();
+    for (page, text) in pages() {
+        for name in step_name.captures_iter(&text) {
+            assert!(
+                companion::steps::find(&name[1]).is_some(),
+                "{} names a step that does not exist: {}",
+                page.display(),
+                &name[1]
+            );
+        }
+        for snap in snapshot.captures_iter(&text) {
+            assert!(
+                root().join("snapshots").join(&snap[1]).is_file(),
+                "{} names a snapshot that does not exist: {}",
+                page.display(),
+                &snap[1]
+            );
+        }
+    }
+}
+
+#[test]
+fn step_pages_show_their_code_diff_and_output_from_the_tested_files() {
+    for step in STEPS {
+        let text =
+            std::fs::read_to_string(book_src().join(format!("steps/{}.md", step.name))).unwrap();
+        let included: Vec<String> = includes(&text).into_iter().map(|(p, _)| p).collect();
+        let has = |file: &str| included.iter().any(|p| Path::new(p).ends_with(file));
+        let mut expected: Vec<String> = step.listing_files();
+        if !matches!(step.files, Files::Html(_)) {
+            expected.push(format!("snapshots/{}.diff.snap", step.name));
+        }
+        match step.outcome {
+            Outcome::FailsWith(_) => expected.push(format!("snapshots/{}.errors.snap", step.name)),
+            Outcome::Warns(_) => expected.push(format!("snapshots/{}.warnings.snap", step.name)),
+            Outcome::Compiles => {}
+        }
+        if step.is_server() {
+            expected.push(format!("snapshots/{}.session.snap", step.name));
+        }
+        for file in &expected {
+            assert!(has(file), "{}'s page does not include {file}", step.name);
+        }
+        let command = if step.fails_to_compile() {
+            format!("cargo run --features compile-fail --bin {}", step.name)
+        } else {
+            format!("cargo run --bin {}", step.name)
+        };
+        assert!(
+            text.contains(&command),
+            "{}'s page does not say how to run it",
+            step.name
+        );
+    }
+}
+
+#[test]
+fn code_and_output_blocks_on_step_pages_are_includes_only() {
+    let fence = Regex::new(r"(?ms)^```(rust|diff|text|html)\n(.*?)^```").unwrap();
+    for step in STEPS {
+        let text =
+            std::fs::read_to_string(book_src().join(format!("steps/{}.md", step.name))).unwrap();
+        for block in fence.captures_iter(&text) {
+            for line in block[2].lines() {
+                assert!(
+                    line.starts_with("{{#include "),
+                    "{}: a {} block has a line that is not an include: {line:?}",
+                    step.name,
+                    &block[1]
+                );
+            }
+        }
+    }
+}
