@@ -156,6 +156,16 @@ fn end_of(e: &io::Error) -> End {
     }
 }
 
+/// `GET /` on a new connection, made while a `GET /sleep` sent on another
+/// connection just before it is in progress: whether the server lets the
+/// fast request wait behind the slow one. The `/sleep` connection is sent
+/// first, so the server has accepted it before the fast one.
+pub fn root_behind_sleep() -> io::Result<Exchange> {
+    let mut slow = TcpStream::connect(ADDRESS)?;
+    slow.write_all(&request("/sleep"))?;
+    Ok(exchange("/", EXCHANGE_TIMEOUT))
+}
+
 /// One thing a session does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -243,12 +253,32 @@ impl Transcript {
     }
 }
 
+/// Told about a session as it goes (the tour shows progress with it).
+pub trait Observer {
+    fn before(&mut self, _action: &Action) {}
+    fn after(&mut self, _event: &Event) {}
+}
+
+impl Observer for () {}
+
 /// Start `exe` (the step's bin) in `cwd`, run the step's session against it,
 /// and stop it.
 pub fn run(step: &'static Step, exe: &Path, cwd: &Path) -> Result<Transcript, StartError> {
+    run_observed(step, exe, cwd, &mut ())
+}
+
+/// [`run`], telling `observer` about each action before and after it.
+pub fn run_observed(
+    step: &'static Step,
+    exe: &Path,
+    cwd: &Path,
+    observer: &mut dyn Observer,
+) -> Result<Transcript, StartError> {
     let mut server = Server::start(exe, cwd)?;
     let mut events = Vec::new();
     for action in script(step) {
+        observer.before(&action);
+        let first_new = events.len();
         match action {
             Action::Get(path) => {
                 let x = exchange(path, EXCHANGE_TIMEOUT);
@@ -269,6 +299,9 @@ pub fn run(step: &'static Step, exe: &Path, cwd: &Path) -> Result<Transcript, St
             Action::AwaitExit => events.push(Event::AwaitedExit {
                 exited: server.wait_for_exit(EXCHANGE_TIMEOUT).is_some(),
             }),
+        }
+        for event in &events[first_new..] {
+            observer.after(event);
         }
     }
     Ok(Transcript {

@@ -559,3 +559,59 @@ pub fn markdown_table() -> String {
     }
     table
 }
+
+/// The step a reader means by `input`, in any of the forms readers type:
+/// the bin name (`listing-20-22`, `no-listing-04-update-worker-definition`),
+/// a listing number (`20-22`, `22`, `listing-20-2`), or the start of an
+/// unnumbered step's name (`no-listing-04`).
+pub fn resolve(input: &str) -> Result<&'static Step, String> {
+    let input = input.trim();
+    if let Some(step) = find(input) {
+        return Ok(step);
+    }
+    let number = input.strip_prefix("listing-").unwrap_or(input);
+    let number = number.strip_prefix("20-").unwrap_or(number);
+    if let Ok(n) = number.parse::<u32>() {
+        let listing = format!("20-{n}");
+        if let Some(step) = STEPS.iter().find(|s| s.listing == Some(listing.as_str())) {
+            return Ok(step);
+        }
+    }
+    if input.starts_with("no-listing-") {
+        let matches: Vec<&Step> = STEPS.iter().filter(|s| s.name.starts_with(input)).collect();
+        if let [step] = matches[..] {
+            return Ok(step);
+        }
+    }
+    Err(format!(
+        "there is no step `{input}`: steps are named like `20-22`, `listing-20-22` or \
+         `no-listing-04` (`cargo run -- list` shows them all)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_forms_of_a_step_name_resolve() {
+        for form in ["listing-20-22", "20-22", "22", " 22 "] {
+            assert_eq!(resolve(form).unwrap().name, "listing-20-22", "{form}");
+        }
+        for form in ["listing-20-02", "listing-20-2", "20-2", "2", "02"] {
+            assert_eq!(resolve(form).unwrap().name, "listing-20-02", "{form}");
+        }
+        assert_eq!(
+            resolve("no-listing-04").unwrap().name,
+            "no-listing-04-update-worker-definition"
+        );
+    }
+
+    #[test]
+    fn unknown_steps_are_one_sentence() {
+        let error = resolve("20-26").unwrap_err();
+        assert!(error.starts_with("there is no step `20-26`"), "{error}");
+        assert_eq!(error.lines().count(), 1);
+        assert!(resolve("no-listing-0").is_err(), "ambiguous");
+    }
+}

@@ -1,0 +1,366 @@
+//! `check <step> <path>`: build the reader's own project, run the step's
+//! session against it and against the step itself, and say in plain words
+//! which of the step's behaviours hold.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use companion::compile::root;
+use companion::server::{Network, Server};
+use companion::session::{self, hide_worker_ids, End, Event, Exchange, Traits, Transcript};
+use companion::steps::{Files, Step, STEPS};
+
+use super::{cargo_build, progress, step, BAD, BOLD, GOOD};
+
+/// "Waits" and "does not wait", with the claims tests' wide margins.
+const WAITS_AT_LEAST: Duration = Duration::from_secs(3);
+const NO_WAIT_UNDER: Duration = Duration::from_secs(2);
+
+/// One expected behaviour and whether the reader's code has it.
+struct Verdict {
+    holds: bool,
+    text: String,
+}
+
+fn verdict(holds: bool, text: String) -> Verdict {
+    Verdict { holds, text }
+}
+
+pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
+    let step = step(input)?;
+    let project = project_dir(path)?;
+    anstream::println!(
+        "{BOLD}Checking {} against {}: {}{BOLD:#}\n",
+        project.display(),
+        step.label(),
+        step.title
+    );
+    let verdicts = match step.files {
+        Files::Html(file) => vec![html_file(&project, file)],
+        _ if step.fails_to_compile() => vec![fails_like(step, &project)?],
+        _ => serves_like(step, &project)?,
+    };
+    for v in &verdicts {
+        if v.holds {
+            anstream::println!("{GOOD}✓{GOOD:#} {}", v.text);
+        } else {
+            anstream::println!("{BAD}✗{BAD:#} {}", v.text);
+        }
+    }
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    if failed == 0 {
+        println!("\nYour project does what {} does.", step.name);
+        progress::record("checked", step);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "\n{failed} of {} behaviours differ from {}.",
+            verdicts.len(),
+            step.name
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// The reader's project folder, or one sentence on why `path` is not one.
+fn project_dir(path: &Path) -> anyhow::Result<PathBuf> {
+    if !path.is_dir() {
+        bail!(
+            "{} is not a folder: give the path of your cargo project",
+            path.display()
+        );
+    }
+    if !path.join("Cargo.toml").is_file() {
+        bail!(
+            "there is no cargo project at {}: it has no Cargo.toml",
+            path.display()
+        );
+    }
+    Ok(path.canonicalize()?)
+}
+
+fn html_file(project: &Path, file: &str) -> Verdict {
+    let holds = project.join(file).is_file();
+    verdict(
+        holds,
+        format!("{file} is in your project's folder, next to Cargo.toml"),
+    )
+}
+
+/// A step that must not compile: the reader's project fails with the same
+/// error codes.
+fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
+    let built = cargo_build::project(project)?;
+    let mut codes = built.error_codes.clone();
+    codes.sort();
+    codes.dedup();
+    let expected: Vec<String> = step
+        .expected_errors()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let text = format!(
+        "your project fails to compile with {}, as the chapter's does at this step",
+        expected.join(" and ")
+    );
+    if codes == expected {
+        return Ok(verdict(true, text));
+    }
+    eprint!("{}", built.stderr);
+    let yours = if built.success {
+        "it compiles".to_string()
+    } else {
+        format!(
+            "yours fails with {}",
+            if codes.is_empty() {
+                "no error code".to_string()
+            } else {
+                codes.join(" and ")
+            }
+        )
+    };
+    Ok(verdict(
+        false,
+        format!("{text}; {yours} (the compiler's output is above)"),
+    ))
+}
+
+/// A server step: the same session against the step and against the
+/// reader's server, compared.
+fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
+    let built = cargo_build::project(project)?;
+    if !built.success {
+        eprint!("{}", built.stderr);
+        bail!(
+            "your project at {} does not build (the compiler's output is above)",
+            project.display()
+        );
+    }
+    let theirs = match built.executables.as_slice() {
+        [] => bail!("your project at {} has no binary to run", project.display()),
+        [(_, exe)] => exe.clone(),
+        many => many
+            .iter()
+            .find(|(name, _)| Some(name.as_str()) == project.file_name().and_then(|n| n.to_str()))
+            .map(|(_, exe)| exe.clone())
+            .with_context(|| {
+                format!(
+                    "your project at {} has several binaries; keep one",
+                    project.display()
+                )
+            })?,
+    };
+    let main = std::fs::read_to_string(root().join(step.main_rs()))?;
+    for file in ["hello.html", "404.html"] {
+        if main.contains(&format!("\"{file}\"")) && !project.join(file).is_file() {
+            let listing = STEPS.iter().find(|s| s.files == Files::Html(file)).unwrap();
+            bail!(
+                "{file} is missing from {}: your server reads it from there (it is {}: `cargo run -- show {}`)",
+                project.display(),
+                step_label(listing),
+                listing.listing.unwrap_or(listing.name)
+            );
+        }
+    }
+    let ours = cargo_build::stage(step)?;
+    println!(
+        "Running the chapter's requests against {} and against your server...",
+        step.name
+    );
+
+    let (expected, actual) = both(
+        move || session::run(step, &ours, root()).map_err(anyhow::Error::from),
+        {
+            let (theirs, project) = (theirs.clone(), project.to_path_buf());
+            move || session::run(step, &theirs, &project).map_err(anyhow::Error::from)
+        },
+    );
+    let (expected, actual) = (expected?, actual?);
+    let mut verdicts = compare_sessions(&expected, &actual, project);
+
+    let traits = Traits::of(step);
+    let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
+    if traits.sleep_route && responds {
+        let ours = cargo_build::stage(step)?;
+        let (theirs, project) = (theirs.clone(), project.to_path_buf());
+        let (expected, actual) = both(
+            move || probe(&ours, root()),
+            move || probe(&theirs, &project),
+        );
+        verdicts.push(compare_waiting(step, expected?, actual?));
+    }
+    Ok(verdicts)
+}
+
+fn step_label(step: &Step) -> String {
+    step.label().replace("Listing", "listing")
+}
+
+/// Run two jobs on threads of their own (each server in its own network
+/// where the machine allows it), side by side; one after the other on the
+/// shared network.
+fn both<A: Send + 'static, B: Send + 'static>(
+    a: impl FnOnce() -> A + Send + 'static,
+    b: impl FnOnce() -> B + Send + 'static,
+) -> (A, B) {
+    if Network::detect() == Network::Isolated {
+        let a = thread::spawn(a);
+        let b = thread::spawn(b);
+        (
+            a.join().expect("a session panicked"),
+            b.join().expect("a session panicked"),
+        )
+    } else {
+        let a = thread::spawn(a).join().expect("a session panicked");
+        let b = thread::spawn(b).join().expect("a session panicked");
+        (a, b)
+    }
+}
+
+/// How long `/` waits behind `/sleep` on a fresh server from `exe`.
+fn probe(exe: &Path, cwd: &Path) -> anyhow::Result<Duration> {
+    let _server = Server::start(exe, cwd)?;
+    Ok(session::root_behind_sleep()?.elapsed)
+}
+
+/// The reply as a reader would describe it; `served` names the page file a
+/// body is, if it is one.
+fn describe(x: &Exchange, served: &dyn Fn(&[u8]) -> Option<&'static str>) -> String {
+    let r = &x.reply;
+    if r.is_no_response() {
+        return "no response (the server closes the connection)".to_string();
+    }
+    match r.end {
+        End::Refused => return "refused (nothing listens any more)".to_string(),
+        End::TimedOut => return "no complete response within the time bound".to_string(),
+        _ => {}
+    }
+    let status = r.status_line().unwrap_or("a response with no status line");
+    match r.body().and_then(served) {
+        Some(file) => format!("{status} with {file}"),
+        None if r.body().is_some_and(|b| b.is_empty()) => format!("{status} with an empty body"),
+        None => format!("{status} with another body"),
+    }
+}
+
+fn compare_sessions(expected: &Transcript, actual: &Transcript, project: &Path) -> Vec<Verdict> {
+    let ours = |body: &[u8]| file_of(body, root());
+    let yours_dir = project.to_path_buf();
+    let yours = move |body: &[u8]| file_of(body, &yours_dir);
+    let mut verdicts = Vec::new();
+    for (e, a) in expected.events.iter().zip(&actual.events) {
+        match (e, a) {
+            (Event::Exchange(e), Event::Exchange(a)) => {
+                let want = describe(e, &ours);
+                let got = describe(a, &yours);
+                let text = format!("GET {}: {}", e.path, want.replace(" with ", " with your "));
+                if want == got {
+                    verdicts.push(verdict(true, text));
+                } else {
+                    verdicts.push(verdict(false, format!("{text}; yours: {got}")));
+                }
+            }
+            (Event::AwaitedExit { exited: want }, Event::AwaitedExit { exited: got }) => {
+                let text = if *want {
+                    "the server shuts down by itself after two connections"
+                } else {
+                    "the server keeps running"
+                };
+                verdicts.push(verdict(want == got, text.to_string()));
+            }
+            (Event::Crashed { .. }, other) | (other, Event::Crashed { .. }) => {
+                let crashed_ours = matches!(e, Event::Crashed { .. });
+                let _ = other;
+                verdicts.push(verdict(
+                    false,
+                    if crashed_ours {
+                        "the server crashes here, as the chapter's does; yours does not".to_string()
+                    } else {
+                        "your server crashed where the chapter's keeps going".to_string()
+                    },
+                ));
+                return verdicts;
+            }
+            _ => {}
+        }
+    }
+    let (want, _) = hide_worker_ids(&expected.server.stdout);
+    let (got, _) = hide_worker_ids(&actual.server.stdout);
+    let (want, got) = if expected.awaited_exit().is_some() {
+        (sorted_lines(&want), sorted_lines(&got))
+    } else {
+        (want, got)
+    };
+    if want == got {
+        verdicts.push(verdict(
+            true,
+            "it prints what the chapter's server prints".to_string(),
+        ));
+    } else {
+        verdicts.push(verdict(
+            false,
+            format!(
+                "it prints what the chapter's server prints; expected:\n{}yours:\n{}",
+                indent(&want),
+                indent(&got)
+            ),
+        ));
+    }
+    verdicts
+}
+
+/// Which of the page files in `dir` `body` is, if any.
+fn file_of(body: &[u8], dir: &Path) -> Option<&'static str> {
+    ["hello.html", "404.html"]
+        .into_iter()
+        .find(|f| std::fs::read(dir.join(f)).is_ok_and(|c| !c.is_empty() && c == body))
+}
+
+fn sorted_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn indent(text: &str) -> String {
+    if text.is_empty() {
+        return "    (nothing)\n".to_string();
+    }
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+fn compare_waiting(step: &Step, expected: Duration, actual: Duration) -> Verdict {
+    let waits = |d: Duration| {
+        if d >= WAITS_AT_LEAST {
+            Some(true)
+        } else if d < NO_WAIT_UNDER {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let pool = step.lib_rs().is_some();
+    match (waits(expected), waits(actual)) {
+        (Some(true), Some(true)) => verdict(true, "`/` waits behind `/sleep`, as the chapter shows at this step".into()),
+        (Some(false), Some(false)) => verdict(true, "`/` does not wait behind `/sleep`".into()),
+        (Some(false), Some(true)) if pool => verdict(
+            false,
+            "`/` still waits behind `/sleep`: your pool serialises jobs (does a worker hold the lock while it runs its job? see listing 20-21)".into(),
+        ),
+        (Some(false), Some(true)) => verdict(
+            false,
+            "`/` still waits behind `/sleep`: your server handles one connection at a time (see listing 20-11)".into(),
+        ),
+        (Some(true), Some(false)) => verdict(
+            false,
+            "`/` does not wait behind `/sleep`, but at this step it should: the chapter shows the problem here".into(),
+        ),
+        (_, got) => verdict(
+            got.is_some() && waits(expected) == got,
+            format!("`/` behind `/sleep` took {actual:.1?} on yours and {expected:.1?} on the chapter's: too close to call"),
+        ),
+    }
+}

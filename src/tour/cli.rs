@@ -1,0 +1,37 @@
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// A guide through chapter 20 of The Rust Programming Language, "Building a
+/// Multithreaded Web Server": what each step does, and whether yours does it.
+///
+/// Steps can be named `20-22`, `22`, `listing-20-22` or `no-listing-04`.
+#[derive(Parser)]
+#[command(name = "cargo run --", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Every step: its number, title, and whether it compiles, warns, or fails by design.
+    List,
+    /// A step's code, with the diff from the step before.
+    Show {
+        step: String,
+        /// No colours in the diff.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Build a step, make the chapter's requests to it, and show what came back and what it printed.
+    Run { step: String },
+    /// Build your own project and check it against what the step does.
+    Check {
+        step: String,
+        /// Your cargo project (the folder with its Cargo.toml).
+        path: PathBuf,
+    },
+    /// Where you are in the chapter, and what to do next.
+    Next,
+}

@@ -1,0 +1,45 @@
+mod cargo_build;
+mod check;
+mod cli;
+mod list;
+mod next;
+mod progress;
+mod run;
+mod show;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => next::next(true),
+        Some(Command::List) => list::list(),
+        Some(Command::Show { step, plain }) => show::show(&step, plain),
+        Some(Command::Run { step }) => run::run(&step),
+        Some(Command::Check { step, path }) => check::check(&step, &path),
+        Some(Command::Next) => next::next(false),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            // One sentence (with its causes), never a backtrace.
+            anstream::eprintln!("{}error:{} {error:#}", ERROR.render(), ERROR.render_reset());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The step a reader typed, or the one-sentence reason it is not a step.
+fn step(input: &str) -> anyhow::Result<&'static companion::steps::Step> {
+    companion::steps::resolve(input).map_err(anyhow::Error::msg)
+}
+
+const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+const GOOD: anstyle::Style = anstyle::AnsiColor::Green.on_default();
+const BAD: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+const DIM: anstyle::Style = anstyle::Style::new().dimmed();
+const BOLD: anstyle::Style = anstyle::Style::new().bold();

@@ -1,0 +1,54 @@
+//! The reader's progress: which steps they have run or checked, kept in a
+//! small file under `target/` (or where `CH20_PROGRESS` says).
+
+use std::path::PathBuf;
+
+use companion::steps::{Step, STEPS};
+
+fn file() -> PathBuf {
+    std::env::var_os("CH20_PROGRESS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| companion::compile::root().join("target/tour-progress.txt"))
+}
+
+/// Remember that the reader did `what` (`ran`, `checked`) with `step`.
+/// Progress is a convenience: failing to save it is not an error.
+pub fn record(what: &str, step: &Step) {
+    let path = file();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+    text.push_str(&format!("{what} {}\n", step.name));
+    let _ = std::fs::write(&path, text);
+}
+
+/// The furthest step the reader has run or checked, and what they did
+/// with it last.
+pub fn furthest() -> Option<(&'static Step, String)> {
+    let text = std::fs::read_to_string(file()).ok()?;
+    let mut best: Option<(usize, String)> = None;
+    for line in text.lines() {
+        let Some((what, name)) = line.split_once(' ') else {
+            continue;
+        };
+        let Some(at) = STEPS.iter().position(|s| s.name == name) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|(b, _)| at >= *b) {
+            best = Some((at, what.to_string()));
+        }
+    }
+    best.map(|(at, what)| (&STEPS[at], what))
+}
+
+/// The step to do next: the one after the furthest, or the first.
+pub fn next_step() -> Option<&'static Step> {
+    match furthest() {
+        None => STEPS.first(),
+        Some((step, _)) => {
+            let at = STEPS.iter().position(|s| s.name == step.name)?;
+            STEPS.get(at + 1)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+use std::process::ExitCode;
+use std::time::Duration;
+
+use companion::compile::root;
+use companion::session::{self, Action, Event, Observer};
+use companion::steps::Files;
+use indicatif::ProgressBar;
+
+use super::{cargo_build, progress, step, BOLD};
+
+/// Shows a spinner while the session waits on something slow.
+#[derive(Default)]
+pub struct Spinner(Option<ProgressBar>);
+
+impl Observer for Spinner {
+    fn before(&mut self, action: &Action) {
+        let message = match action {
+            Action::Get("/sleep") => "GET /sleep: the chapter's slow request, about 5 s",
+            Action::AwaitExit => "waiting for the server to shut down by itself",
+            Action::Get(_) => return,
+        };
+        let bar = ProgressBar::new_spinner().with_message(message);
+        bar.enable_steady_tick(Duration::from_millis(100));
+        self.0 = Some(bar);
+    }
+
+    fn after(&mut self, _: &Event) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+pub fn run(input: &str) -> anyhow::Result<ExitCode> {
+    let step = step(input)?;
+    anstream::println!("{BOLD}{}: {}{BOLD:#}\n", step.label(), step.title);
+    if let Files::Html(_) = step.files {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        print!("{}", companion::html_listing::explain(step.name, &cwd));
+        progress::record("ran", step);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if step.fails_to_compile() {
+        println!("$ cargo build --features compile-fail --bin {}", step.name);
+        let codes = cargo_build::failing_stage(step)?;
+        println!(
+            "\n{} does not compile, on purpose ({}): the chapter reads this error and fixes it in the next step.",
+            step.name,
+            codes.join(" and ")
+        );
+        progress::record("ran", step);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let exe = cargo_build::stage(step)?;
+    println!(
+        "Starting {} on 127.0.0.1:7878 and making the chapter's requests, one connection each:\n",
+        step.name
+    );
+    let transcript = session::run_observed(step, &exe, root(), &mut Spinner::default())?;
+    print!("{}", session::render(&transcript));
+    progress::record("ran", step);
+    Ok(ExitCode::SUCCESS)
+}

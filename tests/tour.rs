@@ -1,0 +1,305 @@
+//! The tour (`cargo run`), command by command, error paths included. `check`
+//! is tested against projects made from our own stages, laid out as the
+//! reader's `hello` project is.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use companion::compile::root;
+use companion::server::Network;
+use predicates::prelude::*;
+
+/// The tour, with its progress kept in a file of this test's own.
+fn tour(progress: &str) -> Command {
+    let mut command = Command::cargo_bin("tour").unwrap();
+    let dir = root().join("target/tour-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    command
+        .current_dir(root())
+        .env("CH20_PROGRESS", dir.join(progress))
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(180));
+    command
+}
+
+fn fresh_progress(name: &str) -> String {
+    let file = root().join("target/tour-tests").join(name);
+    let _ = std::fs::remove_file(&file);
+    name.to_string()
+}
+
+#[test]
+fn list_shows_every_step_with_its_outcome() {
+    let out = tour(&fresh_progress("list")).arg("list").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for step in companion::steps::STEPS {
+        let line = text
+            .lines()
+            .find(|l| {
+                l.split_whitespace().nth(1) == Some(step.name)
+                    || l.split_whitespace().nth(2) == Some(step.name)
+            })
+            .unwrap_or_else(|| panic!("{} is not listed:\n{text}", step.name));
+        assert!(line.contains(step.title), "{line}");
+    }
+    assert!(text.contains("listing-20-22"));
+    assert!(text.contains("fails by design (E0507)"));
+    assert!(text.contains("warns"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("→") && l.contains("listing-20-01")),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_prints_the_code_and_the_diff_in_any_step_form() {
+    for form in ["20-10", "10", "listing-20-10"] {
+        tour("show")
+            .args(["show", form, "--plain"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "── stages/listing-20-10/main.rs ──",
+            ))
+            .stdout(predicate::str::contains(
+                "── what changed since listing-20-09 ──",
+            ))
+            .stdout(predicate::str::contains(
+                "+        \"GET /sleep HTTP/1.1\" => {",
+            ))
+            .stdout(predicate::str::contains("\u{1b}[").not());
+    }
+}
+
+#[test]
+fn unknown_steps_get_one_sentence_and_a_failure() {
+    for args in [
+        &["show", "20-26"][..],
+        &["run", "banana"],
+        &["check", "99", "."],
+    ] {
+        tour("unknown")
+            .args(args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::starts_with("error: there is no step `"))
+            .stderr(predicate::str::contains("panicked").not())
+            .stderr(predicate::function(|e: &str| e.lines().count() == 1));
+    }
+}
+
+#[test]
+fn run_of_a_failing_step_shows_the_real_compiler_error() {
+    tour(&fresh_progress("run-fail"))
+        .args(["run", "20-22"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "error[E0507]: cannot move out of `worker.thread`",
+        ))
+        .stderr(predicate::str::contains(
+            "stages/listing-20-22/lib.rs:52:13",
+        ))
+        .stdout(predicate::str::contains(
+            "listing-20-22 does not compile, on purpose (E0507)",
+        ));
+}
+
+#[test]
+fn run_of_a_server_step_shows_the_pinned_session_and_records_progress() {
+    let progress = fresh_progress("run-server");
+    let out = tour(&progress).args(["run", "20-20"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let snapshot = common::read_repo("snapshots/listing-20-20.session.snap");
+    let (_, pinned) = common::split_snapshot(&snapshot);
+    assert!(
+        text.ends_with(pinned),
+        "the tour's session is not the pinned one:\n{text}"
+    );
+    tour(&progress)
+        .arg("next")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "You are at listing-20-20 (Listing 20-20), which you ran.",
+        ))
+        .stdout(predicate::str::contains("Next: listing-20-21"));
+}
+
+#[test]
+fn next_starts_at_the_first_step() {
+    tour(&fresh_progress("next"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("You have not started yet."))
+        .stdout(predicate::str::contains("Next: listing-20-01"))
+        .stdout(predicate::str::contains("cargo run -- check 20-1 ../hello"));
+}
+
+/// A reader's `hello` project made from our stage `step`: Cargo.toml for a
+/// package named `hello`, src/main.rs without our scaffold lines, src/lib.rs,
+/// and the HTML files (unless `html` is false). Built once per test run.
+fn project_from(step: &str, html: bool) -> PathBuf {
+    let dir = root().join(format!(
+        "target/tour-tests/projects/{step}{}",
+        if html { "" } else { "-no-html" }
+    ));
+    let _ = std::fs::remove_dir_all(dir.join("src"));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    let main = common::read_repo(&format!("stages/{step}/main.rs"))
+        .replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "");
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
+    let lib = root().join(format!("stages/{step}/lib.rs"));
+    if lib.is_file() {
+        std::fs::copy(lib, dir.join("src/lib.rs")).unwrap();
+    }
+    for file in ["hello.html", "404.html"] {
+        if html {
+            std::fs::copy(root().join(file), dir.join(file)).unwrap();
+        } else {
+            let _ = std::fs::remove_file(dir.join(file));
+        }
+    }
+    dir
+}
+
+fn check(step: &str, project: &Path) -> assert_cmd::assert::Assert {
+    tour(&fresh_progress(&format!("check-{step}")))
+        .arg("check")
+        .arg(step)
+        .arg(project)
+        .assert()
+}
+
+#[test]
+fn check_passes_a_project_that_is_the_step() {
+    let project = project_from("listing-20-20", true);
+    check("20-20", &project)
+        .success()
+        .stdout(predicate::str::contains(
+            "✓ GET /: HTTP/1.1 200 OK with your hello.html",
+        ))
+        .stdout(predicate::str::contains(
+            "✓ `/` does not wait behind `/sleep`",
+        ))
+        .stdout(predicate::str::contains(
+            "Your project does what listing-20-20 does.",
+        ));
+}
+
+#[test]
+fn check_says_a_while_let_pool_serialises_jobs() {
+    let project = project_from("listing-20-21", true);
+    check("20-20", &project)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ `/` still waits behind `/sleep`: your pool serialises jobs",
+        ))
+        .stdout(predicate::str::contains("see listing 20-21"));
+}
+
+#[test]
+fn check_of_a_failing_step_wants_the_same_error_codes() {
+    let project = project_from("listing-20-22", true);
+    check("20-22", &project)
+        .success()
+        .stdout(predicate::str::contains(
+            "✓ your project fails to compile with E0507",
+        ));
+    check("no-listing-04", &project)
+        .code(1)
+        .stdout(predicate::str::contains("yours fails with E0507"));
+}
+
+#[test]
+fn check_reports_a_missing_hello_html_in_one_sentence() {
+    let project = project_from("listing-20-05", false);
+    check("20-05", &project)
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: hello.html is missing from",
+        ))
+        .stderr(predicate::str::contains(
+            "it is listing 20-4: `cargo run -- show 20-4`",
+        ));
+}
+
+#[test]
+fn check_shows_the_compiler_output_of_a_project_that_does_not_build() {
+    let project = project_from("listing-20-12", true);
+    check("20-12", &project).success();
+    check("20-11", &project)
+        .code(1)
+        .stderr(predicate::str::contains("error[E0433]"))
+        .stderr(predicate::str::contains(
+            "does not build (the compiler's output is above)",
+        ));
+}
+
+#[test]
+fn check_refuses_a_folder_that_is_not_a_cargo_project() {
+    let empty = root().join("target/tour-tests/not-a-project");
+    std::fs::create_dir_all(&empty).unwrap();
+    check("20-20", &empty)
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: there is no cargo project at",
+        ))
+        .stderr(predicate::str::contains("it has no Cargo.toml"));
+    check("20-20", Path::new("/no/such/folder"))
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: /no/such/folder is not a folder",
+        ));
+}
+
+#[test]
+fn run_with_the_port_in_use_says_what_holds_it() {
+    if Network::detect() != Network::Isolated {
+        common::say_past_capture(
+            "skipping the port-in-use test: it needs a network namespace of its own",
+        );
+        return;
+    }
+    // A private network for this thread stands in for the machine's, with
+    // 7878 taken; the tour, started from this thread, is told to use it.
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        tour("port").args(["show", "20-1"]).assert().success();
+    });
+    std::thread::spawn(|| {
+        // SAFETY: unshare only changes this thread's namespaces.
+        assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
+        assert!(StdCommand::new("ip")
+            .args(["link", "set", "lo", "up"])
+            .status()
+            .unwrap()
+            .success());
+        let _taken = std::net::TcpListener::bind("127.0.0.1:7878").unwrap();
+        tour(&fresh_progress("port"))
+            .env("CH20_NETWORK", "shared")
+            .args(["run", "20-1"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "error: 127.0.0.1:7878 is already in use by ",
+            ))
+            .stderr(predicate::str::contains(format!(
+                "(pid {})",
+                std::process::id()
+            )));
+    })
+    .join()
+    .unwrap();
+}
