@@ -7,9 +7,13 @@ use similar::TextDiff;
 use crate::compile::root;
 use crate::steps::{Files, Step, STEPS};
 
-/// The code step before `step` in the chapter (the HTML listings are not
-/// code and are skipped), if there is one.
+/// The code step `step` is compared with: its registered counterpart (the
+/// first step of another printing), or else the code step before it in the
+/// chapter (the HTML listings are not code and are skipped).
 pub fn previous_code_step(step: &Step) -> Option<&'static Step> {
+    if let Some(name) = step.diff_from {
+        return crate::steps::find(name);
+    }
     let at = STEPS.iter().position(|s| s.name == step.name)?;
     STEPS[..at]
         .iter()
@@ -71,6 +75,17 @@ mod tests {
         let step = find("listing-20-05").unwrap();
         assert_eq!(previous_code_step(step).unwrap().name, "listing-20-03");
         assert_eq!(previous_code_step(find("listing-20-01").unwrap()), None);
+    }
+
+    #[test]
+    fn another_printing_starts_from_its_counterpart_in_the_main_line() {
+        let first_2018 = find("listing-20-22-2018").unwrap();
+        assert_eq!(
+            previous_code_step(first_2018).unwrap().name,
+            "listing-20-22"
+        );
+        let online = find("no-listing-07-final-code").unwrap();
+        assert_eq!(previous_code_step(online).unwrap().name, "listing-20-25");
     }
 
     #[test]

@@ -80,9 +80,48 @@ pub struct Step {
     pub outcome: Outcome,
     /// The positions the chapter prints in compiler messages for this step.
     pub book_messages: &'static [BookMessage],
-    /// Lines of the print edition (seed `002_*`) where the chapter prints
-    /// this step's code (each a `Filename:` line).
+    /// Lines of the step's printing (its seed, see [`Printing::seed`]) where
+    /// the chapter prints this step's code (each a `Filename:` line).
     pub print_blocks: &'static [u32],
+    /// Which printing of the chapter the step is from.
+    pub printing: Printing,
+    /// The step its diff is taken from, where that is not simply the step
+    /// before it in this list (the first step of another printing is
+    /// compared with its counterpart in the main line).
+    pub diff_from: Option<&'static str>,
+}
+
+/// The printings of the chapter that readers hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Printing {
+    /// The 2nd print edition (Rust 2021): the main line, and the default
+    /// everywhere.
+    Print2021,
+    /// The older printing (Rust 2018): shutdown through a `Message` enum.
+    Print2018,
+    /// The online edition of the same era as the print edition, whose full
+    /// final code differs from listing 20-25.
+    Online,
+}
+
+impl Printing {
+    /// The seed file (in ../shared/seeds/) that holds this printing's text.
+    pub fn seed(self) -> &'static str {
+        match self {
+            Printing::Print2021 => "002_d978aaf36225f741.txt",
+            Printing::Print2018 => "000_140cad0c53e4a0f6.txt",
+            Printing::Online => "001_8b2b6d0908183201.txt",
+        }
+    }
+
+    /// How the step lists name the printing.
+    pub fn name(self) -> &'static str {
+        match self {
+            Printing::Print2021 => "print edition (Rust 2021)",
+            Printing::Print2018 => "2018 printing",
+            Printing::Online => "online edition",
+        }
+    }
 }
 
 impl Step {
@@ -135,9 +174,10 @@ impl Step {
 
     /// "Listing 20-1" or the step's name for unnumbered steps.
     pub fn label(&self) -> String {
-        match self.listing {
-            Some(n) => format!("Listing {n}"),
-            None => self.name.to_string(),
+        match (self.listing, self.printing) {
+            (Some(n), Printing::Print2021) => format!("Listing {n}"),
+            (Some(n), other) => format!("Listing {n} ({})", other.name()),
+            (None, _) => self.name.to_string(),
         }
     }
 
@@ -174,6 +214,7 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
 
 use Files::{Html, Main, MainAndLib};
 use Outcome::{Compiles, FailsWith, Warns};
+use Printing::{Online, Print2018, Print2021};
 use Section::{GracefulShutdown, Multithreaded, SingleThreaded};
 
 /// Every step of the chapter, in the chapter's order.
@@ -187,6 +228,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[76],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-02",
@@ -197,6 +240,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[179],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-03",
@@ -207,6 +252,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[351],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-04",
@@ -217,6 +264,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[390],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-05",
@@ -227,6 +276,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[413],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-06",
@@ -237,6 +288,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[478],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-07",
@@ -247,6 +300,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[536],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-08",
@@ -257,6 +312,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[564],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-09",
@@ -267,6 +324,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[597],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-10",
@@ -277,6 +336,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[666],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-11",
@@ -287,6 +348,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[776],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-12",
@@ -297,6 +360,8 @@ pub static STEPS: &[Step] = &[
         outcome: FailsWith(&["E0433"]),
         book_messages: &[msg("E0433", "main.rs", 11, 16)],
         print_blocks: &[808],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-01-define-threadpool-struct",
@@ -307,6 +372,8 @@ pub static STEPS: &[Step] = &[
         outcome: FailsWith(&["E0599"]),
         book_messages: &[msg("E0599", "main.rs", 12, 28)],
         print_blocks: &[861, 870],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-02-impl-threadpool-new",
@@ -317,6 +384,8 @@ pub static STEPS: &[Step] = &[
         outcome: FailsWith(&["E0599"]),
         book_messages: &[msg("E0599", "main.rs", 17, 14)],
         print_blocks: &[897],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-03-define-execute",
@@ -327,6 +396,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[963],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-13",
@@ -337,6 +408,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["unused_variables"]),
         book_messages: &[],
         print_blocks: &[1013],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-14",
@@ -347,6 +420,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code", "unused_mut", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1081],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-15",
@@ -357,6 +432,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1167],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-16",
@@ -367,6 +444,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1261],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-17",
@@ -380,6 +459,8 @@ pub static STEPS: &[Step] = &[
             label("E0382", "lib.rs", 21, 22),
         ],
         print_blocks: &[1303],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-18",
@@ -390,6 +471,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code", "path_statements", "unused_variables"]),
         book_messages: &[],
         print_blocks: &[1378],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-19",
@@ -400,6 +483,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code", "path_statements"]),
         book_messages: &[],
         print_blocks: &[1439],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-20",
@@ -414,6 +499,8 @@ pub static STEPS: &[Step] = &[
             msg("dead_code", "lib.rs", 49, 5),
         ],
         print_blocks: &[1480],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-21",
@@ -424,6 +511,8 @@ pub static STEPS: &[Step] = &[
         outcome: Warns(&["dead_code"]),
         book_messages: &[],
         print_blocks: &[1582],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-22",
@@ -434,6 +523,8 @@ pub static STEPS: &[Step] = &[
         outcome: FailsWith(&["E0507"]),
         book_messages: &[msg("E0507", "lib.rs", 52, 13)],
         print_blocks: &[1649],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-04-update-worker-definition",
@@ -447,6 +538,8 @@ pub static STEPS: &[Step] = &[
             msg("E0308", "lib.rs", 72, 22),
         ],
         print_blocks: &[1703],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-05-fix-worker-new",
@@ -457,6 +550,8 @@ pub static STEPS: &[Step] = &[
         outcome: FailsWith(&["E0599"]),
         book_messages: &[],
         print_blocks: &[1743],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "no-listing-06-fix-threadpool-drop",
@@ -467,6 +562,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[1765],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-23",
@@ -477,6 +574,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[1806],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-24",
@@ -487,6 +586,8 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[1861],
+        printing: Print2021,
+        diff_from: None,
     },
     Step {
         name: "listing-20-25",
@@ -497,6 +598,134 @@ pub static STEPS: &[Step] = &[
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[1902],
+        printing: Print2021,
+        diff_from: None,
+    },
+    // The other printings of the graceful-shutdown section (issue: readers
+    // hold different printings). Each diffs against the step before it, or
+    // its counterpart in the main line where it is the first of its kind.
+    Step {
+        name: "listing-20-22-2018",
+        listing: Some("20-22"),
+        title: "Join every worker on drop (cannot move out of the thread)",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0507"]),
+        book_messages: &[msg("E0507", "lib.rs", 52, 13)],
+        print_blocks: &[26],
+        printing: Print2018,
+        diff_from: Some("listing-20-22"),
+    },
+    Step {
+        name: "no-listing-04-update-worker-definition-2018",
+        listing: None,
+        title: "Worker holds an Option of its thread; two places break",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0308", "E0599"]),
+        book_messages: &[
+            msg("E0599", "lib.rs", 52, 27),
+            msg("E0308", "lib.rs", 72, 22),
+        ],
+        print_blocks: &[138],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-05-fix-worker-new-2018",
+        listing: None,
+        title: "Wrap the new thread in Some; the join error remains",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[],
+        print_blocks: &[226],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-06-fix-threadpool-drop-2018",
+        listing: None,
+        title: "Take each thread out of its Option and join it",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[296],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-07-define-message-enum-2018",
+        listing: None,
+        title: "A Message enum, NewJob or Terminate, not used yet",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code"]),
+        book_messages: &[],
+        print_blocks: &[389],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-20-23-2018",
+        listing: Some("20-23"),
+        title: "The channel carries Messages; nothing sends Terminate yet",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code"]),
+        book_messages: &[],
+        print_blocks: &[467],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-20-24-2018",
+        listing: Some("20-24"),
+        title: "Drop sends one Terminate per worker, then joins them all",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[570],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-20-25-2018",
+        listing: Some("20-25"),
+        title: "Serve two requests, then shut down gracefully",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[676],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-08-final-code-2018",
+        listing: None,
+        title: "The full code printed at the end, which serves forever",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[768, 810],
+        printing: Print2018,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-07-final-code",
+        listing: None,
+        title: "The full final code, with the older handle_connection",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[674, 728],
+        printing: Online,
+        diff_from: Some("listing-20-25"),
     },
 ];
 
@@ -535,29 +764,46 @@ pub static PRINT_DIFFERENCES: &[PrintDifference] = &[
     },
 ];
 
-/// The table of steps that README.md shows (a test keeps README in step
-/// with this registry).
+/// The tables of steps that README.md shows (a test keeps README in step
+/// with this registry): the main line's, and then the other printings'.
 pub fn markdown_table() -> String {
     let mut table =
         String::from("| step (`--bin`) | listing | what it is | builds? |\n|---|---|---|---|\n");
-    for step in STEPS {
-        let builds = match step.outcome {
-            Outcome::Compiles if matches!(step.files, Files::Html(_)) => {
-                "yes (prints the file)".to_string()
-            }
-            Outcome::Compiles => "yes".to_string(),
-            Outcome::Warns(lints) => format!("yes, warns: {}", lints.join(", ")),
-            Outcome::FailsWith(codes) => format!("no, by design: {}", codes.join(" + ")),
-        };
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
         table.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             step.name,
             step.listing.unwrap_or("–"),
             step.title,
-            builds
+            builds(step)
+        ));
+    }
+    table.push_str(
+        "\nThe other printings' steps, in the order their printing shows them:\n\n\
+         | step (`--bin`) | printing | listing | what it is | builds? |\n|---|---|---|---|---|\n",
+    );
+    for step in STEPS.iter().filter(|s| s.printing != Printing::Print2021) {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            step.name,
+            step.printing.name(),
+            step.listing.unwrap_or("–"),
+            step.title,
+            builds(step)
         ));
     }
     table
+}
+
+fn builds(step: &Step) -> String {
+    match step.outcome {
+        Outcome::Compiles if matches!(step.files, Files::Html(_)) => {
+            "yes (prints the file)".to_string()
+        }
+        Outcome::Compiles => "yes".to_string(),
+        Outcome::Warns(lints) => format!("yes, warns: {}", lints.join(", ")),
+        Outcome::FailsWith(codes) => format!("no, by design: {}", codes.join(" + ")),
+    }
 }
 
 /// The step a reader means by `input`, in any of the forms readers type:
@@ -578,7 +824,17 @@ pub fn resolve(input: &str) -> Result<&'static Step, String> {
         }
     }
     if input.starts_with("no-listing-") {
+        // The main line first: `no-listing-04` is the print edition's step,
+        // `no-listing-04-update-worker-definition-2018` the 2018 printing's.
         let matches: Vec<&Step> = STEPS.iter().filter(|s| s.name.starts_with(input)).collect();
+        let main_line: Vec<&Step> = matches
+            .iter()
+            .copied()
+            .filter(|s| s.printing == Printing::Print2021)
+            .collect();
+        if let [step] = main_line[..] {
+            return Ok(step);
+        }
         if let [step] = matches[..] {
             return Ok(step);
         }

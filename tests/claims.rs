@@ -231,3 +231,43 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101_listing
         finished.stderr
     );
 }
+
+#[test]
+fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_listing_20_25_2018() {
+    let mut server = common::start("listing-20-25-2018");
+    for _ in 0..2 {
+        let page = exchange("/", EXCHANGE_TIMEOUT);
+        assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    }
+    server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits by itself after two connections");
+    assert_eq!(
+        exchange("/", Duration::from_secs(5)).reply.end,
+        End::Refused
+    );
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
+    let lines: Vec<&str> = finished.stdout.lines().collect();
+    let at = |line: &str| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("{line:?} not printed; stdout:\n{}", finished.stdout))
+    };
+    // All Terminates are sent (first loop) before any worker is joined
+    // (second loop).
+    assert!(at("Shutting down.") < at("Sending terminate message to all workers."));
+    assert!(at("Sending terminate message to all workers.") < at("Shutting down all workers."));
+    assert!(at("Shutting down all workers.") < at("Shutting down worker 0"));
+    for id in 0..4 {
+        at(&format!("Worker {id} was told to terminate."));
+        at(&format!("Shutting down worker {id}"));
+    }
+    assert_eq!(
+        lines.len(),
+        3 + 4 + 4 + 2,
+        "nothing else printed:\n{}",
+        finished.stdout
+    );
+}

@@ -123,3 +123,147 @@ fn dropping_the_listing_20_24_pool_joins_all_four_workers_promptly() {
         "all four workers were joined"
     );
 }
+
+/// A pool module made of a pool's source, plus a way for the test to learn
+/// which thread is which worker's (the fields are private to the module).
+macro_rules! pool_with_worker_threads {
+    ($name:ident, $file:literal) => {
+        #[allow(clippy::all, dead_code)]
+        mod $name {
+            include!($file);
+
+            impl ThreadPool {
+                /// Each worker's thread, by worker id.
+                pub fn worker_threads(&self) -> Vec<std::thread::ThreadId> {
+                    self.workers
+                        .iter()
+                        .map(|w| w.thread.as_ref().unwrap().thread().id())
+                        .collect()
+                }
+            }
+        }
+    };
+}
+
+pool_with_worker_threads!(two_loops_2018, "../stages/listing-20-24-2018/lib.rs");
+pool_with_worker_threads!(one_loop_2018, "pools/one_loop_2018.rs");
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// The 2018 printing's scenario for why drop needs two loops: worker 0 is
+/// busy, the other workers are idle, and the pool is dropped. Returns
+/// whether the drop finished within [`BOUND`], and how many worker threads
+/// had ended by then.
+fn drop_while_worker_0_is_busy<P: Send + 'static>(
+    pool: P,
+    worker_threads: Vec<thread::ThreadId>,
+    execute: impl Fn(&P, Job),
+) -> (bool, usize) {
+    let exited = Arc::new(AtomicUsize::new(0));
+    let started = Arc::new(Barrier::new(5));
+    let (ran_on, threads_of_jobs) = mpsc::channel();
+    let mut release = Vec::new();
+    // One job per worker, all running at once (the barrier), each waiting
+    // for its own release.
+    for job in 0..4 {
+        let (exited, started, ran_on) = (exited.clone(), started.clone(), ran_on.clone());
+        let (go, wait) = mpsc::channel::<()>();
+        release.push(go);
+        execute(
+            &pool,
+            Box::new(move || {
+                ON_EXIT.with(|slot| *slot.borrow_mut() = Some(ExitCounter(exited)));
+                ran_on.send((job, thread::current().id())).unwrap();
+                started.wait();
+                let _ = wait.recv();
+            }),
+        );
+    }
+    started.wait();
+    let jobs: Vec<(usize, thread::ThreadId)> = threads_of_jobs.iter().take(4).collect();
+    let busy = jobs
+        .iter()
+        .find(|(_, t)| *t == worker_threads[0])
+        .expect("a job on worker 0")
+        .0;
+    // Every worker but 0 finishes its job and goes back to waiting.
+    for (job, go) in release.iter().enumerate() {
+        if job != busy {
+            go.send(()).unwrap();
+        }
+    }
+    let (done, finished) = mpsc::channel();
+    thread::spawn(move || {
+        drop(pool);
+        let _ = done.send(());
+    });
+    // Once a Terminate has reached an idle worker (it ended), worker 0
+    // finishes its job too.
+    let deadline = std::time::Instant::now() + BOUND;
+    while exited.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        exited.load(Ordering::SeqCst) >= 1,
+        "no worker received a Terminate"
+    );
+    release[busy].send(()).unwrap();
+    let returned = finished.recv_timeout(BOUND).is_ok();
+    (returned, exited.load(Ordering::SeqCst))
+}
+
+#[test]
+fn two_loops_let_every_worker_terminate_even_when_one_is_busy_listing_20_24_2018() {
+    let pool = two_loops_2018::ThreadPool::new(4);
+    let threads = pool.worker_threads();
+    let (returned, exited) = drop_while_worker_0_is_busy(pool, threads, |p, job| p.execute(job));
+    assert!(
+        returned,
+        "drop did not finish: all Terminates are sent before the first join"
+    );
+    assert_eq!(exited, 4, "all four workers were joined");
+}
+
+#[test]
+fn one_loop_that_sends_and_joins_at_once_waits_forever_on_a_busy_worker_2018() {
+    // What the 2018 printing warns of: the Terminate sent for worker 0 goes
+    // to an idle worker, worker 0 finishes its job and waits for a message
+    // that never comes, and drop waits on worker 0 forever.
+    let pool = one_loop_2018::ThreadPool::new(4);
+    let threads = pool.worker_threads();
+    let (returned, exited) = drop_while_worker_0_is_busy(pool, threads, |p, job| p.execute(job));
+    assert!(
+        !returned,
+        "drop finished, but with one loop it should wait forever"
+    );
+    assert_eq!(
+        exited, 1,
+        "only the worker that took the one Terminate ended"
+    );
+}
+
+#[test]
+fn the_one_loop_pool_is_the_2018_listing_20_24_with_its_loops_merged() {
+    let stage = std::fs::read_to_string("stages/listing-20-24-2018/lib.rs").unwrap();
+    let ours = std::fs::read_to_string("tests/pools/one_loop_2018.rs").unwrap();
+    let two_loops = "        for _ in &self.workers {
+            self.sender.send(Message::Terminate).unwrap();
+        }
+
+        println!(\"Shutting down all workers.\");
+
+        for worker in &mut self.workers {
+            println!(\"Shutting down worker {}\", worker.id);
+";
+    let one_loop = "        for worker in &mut self.workers {
+            self.sender.send(Message::Terminate).unwrap();
+
+            println!(\"Shutting down worker {}\", worker.id);
+";
+    assert!(
+        stage.contains(two_loops),
+        "the 2018 listing 20-24 no longer has its two loops"
+    );
+    let code = ours.split_once("\n\n").map(|(_, code)| code).unwrap();
+    assert_eq!(code, stage.replacen(two_loops, one_loop, 1));
+}

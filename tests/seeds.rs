@@ -7,11 +7,12 @@ mod common;
 
 use std::path::Path;
 
-use companion::steps::{self, Files, PRINT_DIFFERENCES, STEPS};
+use companion::steps::{self, Files, Printing, PRINT_DIFFERENCES, STEPS};
 use regex::Regex;
 
 const PRINT: &str = "seeds/002_d978aaf36225f741.txt";
 const ONLINE: &str = "seeds/001_8b2b6d0908183201.txt";
+const PRINT_2018: &str = "seeds/000_140cad0c53e4a0f6.txt";
 
 /// The code block the print edition shows after the `Filename:` line `n`
 /// (1-based): (file name as printed, code).
@@ -123,7 +124,7 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
     };
     let seed = common::read_shared(&shared, PRINT);
     let mut parts = 0;
-    for step in STEPS {
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
         for &n in step.print_blocks {
             let (name, printed) = print_block(&seed, n);
             let file = stage_file(step, &name);
@@ -252,6 +253,96 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
     let (name, final_lib) = &files[8];
     assert_eq!(name, "src/lib.rs");
     assert_eq!(&common::read_repo("stages/listing-20-25/lib.rs"), final_lib);
+}
+
+#[test]
+fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
+    let Some(shared) =
+        common::shared_dir("the_online_editions_full_final_code_is_no_listing_07_final_code")
+    else {
+        return;
+    };
+    let files = online_files(&common::read_shared(&shared, ONLINE));
+    let step = steps::find("no-listing-07-final-code").unwrap();
+    assert_eq!(files[7].0, "src/main.rs");
+    assert_eq!(
+        stage_without_scaffold(&common::read_repo(&step.main_rs())),
+        files[7].1
+    );
+    assert_eq!(common::read_repo(&step.lib_rs().unwrap()), files[8].1);
+}
+
+/// A file the 2018 printing (seed 000) shows after the `Filename:` line `n`:
+/// that seed has lost its indentation and blank lines, so the file ends
+/// where the braces balance and the next line is no Rust item.
+fn print_2018_block(seed: &str, n: u32) -> (String, String) {
+    let item = Regex::new(
+        r"^(use .*;|pub (struct|fn|enum) .*|type \w+ = .*;|enum \w+ \{|struct \w+ \{|impl\b.*\{|fn \w+.*\{|// .*|#\[.*)$",
+    )
+    .unwrap();
+    let lines: Vec<&str> = seed.lines().collect();
+    let name = lines[n as usize - 1]
+        .strip_prefix("Filename: ")
+        .expect("a Filename: line");
+    let mut depth = 0i32;
+    let mut code = String::new();
+    for line in &lines[n as usize..] {
+        if depth == 0 && !item.is_match(line) {
+            break;
+        }
+        depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+        code.push_str(line);
+        code.push('\n');
+    }
+    (name.to_string(), code)
+}
+
+#[test]
+fn the_2018_printings_files_are_our_2018_stages() {
+    let Some(shared) = common::shared_dir("the_2018_printings_files_are_our_2018_stages") else {
+        return;
+    };
+    let seed = common::read_shared(&shared, PRINT_2018);
+    let mut compared = 0;
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2018) {
+        for &n in step.print_blocks {
+            let (name, printed) = print_2018_block(&seed, n);
+            let file = match name.as_str() {
+                "src/lib.rs" => step.lib_rs().unwrap(),
+                "src/bin/main.rs" => step.main_rs(),
+                other => panic!("{}: unexpected file {other}", step.name),
+            };
+            let stage = stage_without_scaffold(&common::read_repo(&file));
+            assert_eq!(
+                squash(&stage),
+                squash(&printed),
+                "{file} differs from seed 000 line {n}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 10, "files the 2018 printing shows");
+}
+
+#[test]
+fn the_2018_steps_before_listing_20_25_serve_without_its_two_connection_limit() {
+    // The 2018 printing shows main.rs only from listing 20-25 on; the steps
+    // before it run the same server without `.take(2)` and the farewell.
+    let final_main = common::read_repo("stages/listing-20-25-2018/main.rs");
+    let before = final_main
+        .replace("listener.incoming().take(2)", "listener.incoming()")
+        .replace("\n\n    println!(\"Shutting down.\");\n}", "\n}");
+    assert_ne!(before, final_main);
+    let mut compared = 0;
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2018) {
+        let main = common::read_repo(&step.main_rs());
+        if main.contains(".take(2)") || main.contains("Shutting down.") {
+            continue;
+        }
+        assert_eq!(main, before, "{}", step.name);
+        compared += 1;
+    }
+    assert_eq!(compared, 7);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use companion::steps::{Files, Outcome, STEPS};
+use companion::steps::{Files, Outcome, Printing, STEPS};
 
 use super::{progress, BOLD, DIM};
 
@@ -8,9 +8,13 @@ pub fn list() -> anyhow::Result<ExitCode> {
     let next = progress::next_step();
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
-        if section != Some(step.section) {
-            section = Some(step.section);
-            anstream::println!("\n{BOLD}{}{BOLD:#}", step.section.heading());
+        let heading = match step.printing {
+            Printing::Print2021 => step.section.heading().to_string(),
+            other => format!("{}: {}", other.name(), step.section.heading()),
+        };
+        if section.as_ref() != Some(&heading) {
+            anstream::println!("\n{BOLD}{heading}{BOLD:#}");
+            section = Some(heading);
         }
         let outcome = match step.outcome {
             Outcome::Compiles if matches!(step.files, Files::Html(_)) => "an HTML file".to_string(),
@@ -24,7 +28,7 @@ pub fn list() -> anyhow::Result<ExitCode> {
             " "
         };
         anstream::println!(
-            "{marker} {:>2}  {:<40} {:<26} {DIM}{}{DIM:#}",
+            "{marker} {:>2}  {:<44} {:<26} {DIM}{}{DIM:#}",
             i + 1,
             step.name,
             outcome,

@@ -42,13 +42,16 @@ pub fn furthest() -> Option<(&'static Step, String)> {
     best.map(|(at, what)| (&STEPS[at], what))
 }
 
-/// The step to do next: the one after the furthest, or the first.
+/// The step to do next: the one after the furthest in the same printing,
+/// or the first.
 pub fn next_step() -> Option<&'static Step> {
     match furthest() {
         None => STEPS.first(),
         Some((step, _)) => {
             let at = STEPS.iter().position(|s| s.name == step.name)?;
-            STEPS.get(at + 1)
+            STEPS
+                .get(at + 1)
+                .filter(|next| next.printing == step.printing)
         }
     }
 }
