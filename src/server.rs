@@ -360,10 +360,10 @@ fn collect(
 /// `unshare -rn` the server into a network namespace of its own, bring its
 /// loopback up (a new namespace has it down), and exec the server, so that
 /// the child's pid is the server's.
-fn isolated_command(exe: &Path) -> Command {
+fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut command = Command::new("unshare");
     command
-        .args(["-rn", "sh", "-c", "ip link set lo up && exec \"$0\""])
+        .args(["-rn", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
         .arg(exe);
     command
 }
@@ -410,8 +410,8 @@ fn kill_with_this_thread(command: &mut Command) {
 /// Whether this machine gives servers a network of their own: start a
 /// sleeping stand-in in a new namespace and enter it from a scratch thread.
 fn probe_isolation() -> io::Result<()> {
-    let mut child = Command::new("unshare")
-        .args(["-rn", "sh", "-c", "ip link set lo up && exec sleep 30"])
+    let mut child = isolated_command("sleep")
+        .arg("30")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -14,6 +14,13 @@ use crate::steps::Step;
 /// How long the chapter's slow request sleeps.
 pub const SLEEP: Duration = Duration::from_secs(5);
 
+/// "`/` waits behind `/sleep`" means it took at least this long: a wide
+/// margin under the chapter's 5 seconds.
+pub const WAITS_AT_LEAST: Duration = Duration::from_secs(3);
+
+/// "`/` does not wait" means it took less than this.
+pub const NO_WAIT_UNDER: Duration = Duration::from_secs(2);
+
 /// How long the session gives a server that closed a connection without a
 /// response to finish dying, if it is dying.
 pub const CRASH_GRACE: Duration = Duration::from_secs(1);

@@ -10,13 +10,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use companion::server::{Ending, ADDRESS};
-use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT};
+use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
-const WAITS_AT_LEAST: Duration = Duration::from_secs(3);
-const NO_WAIT_UNDER: Duration = Duration::from_secs(2);
-
-/// Open a connection and send `GET /sleep` on it, so that the server has
-/// accepted the slow request before anything that connects after it.
+/// Open a connection and send `GET /sleep` on it (and keep it open).
 fn send_sleep_request() -> TcpStream {
     let mut stream = TcpStream::connect(ADDRESS).expect("connecting for /sleep");
     stream.write_all(&session::request("/sleep")).unwrap();
@@ -25,18 +21,23 @@ fn send_sleep_request() -> TcpStream {
 
 /// How long `GET /` takes on `step` while a `/sleep` request is in progress.
 fn time_of_root_behind_sleep(step: &str) -> Duration {
-    let server = common::start(step);
-    let slow = send_sleep_request();
-    let root = exchange("/", EXCHANGE_TIMEOUT);
+    let _server = common::start(step);
+    let root = session::root_behind_sleep().expect("connecting for /sleep");
     assert_eq!(
         root.reply.status_line(),
         Some("HTTP/1.1 200 OK"),
         "{step}: {:?}",
         root.reply
     );
-    drop(slow);
-    drop(server);
     root.elapsed
+}
+
+/// Where `line` is among the lines a server printed.
+fn line_index(stdout: &str, line: &str) -> usize {
+    stdout
+        .lines()
+        .position(|l| l == line)
+        .unwrap_or_else(|| panic!("{line:?} not printed; stdout:\n{stdout}"))
 }
 
 #[test]
@@ -155,12 +156,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_20_25
     assert_eq!(finished.ending, Ending::Exited(0));
 
     let lines: Vec<&str> = finished.stdout.lines().collect();
-    let at = |line: &str| {
-        lines
-            .iter()
-            .position(|l| *l == line)
-            .unwrap_or_else(|| panic!("{line:?} not printed; stdout:\n{}", finished.stdout))
-    };
+    let at = |line: &str| line_index(&finished.stdout, line);
     let shutting_down = at("Shutting down.");
     for id in 0..4 {
         let joining = at(&format!("Shutting down worker {id}"));
@@ -249,12 +245,7 @@ fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_list
     let finished = server.finish();
     assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
     let lines: Vec<&str> = finished.stdout.lines().collect();
-    let at = |line: &str| {
-        lines
-            .iter()
-            .position(|l| *l == line)
-            .unwrap_or_else(|| panic!("{line:?} not printed; stdout:\n{}", finished.stdout))
-    };
+    let at = |line: &str| line_index(&finished.stdout, line);
     // All Terminates are sent (first loop) before any worker is joined
     // (second loop).
     assert!(at("Shutting down.") < at("Sending terminate message to all workers."));

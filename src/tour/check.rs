@@ -10,14 +10,12 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use companion::compile::root;
 use companion::server::{Network, Server};
-use companion::session::{self, hide_worker_ids, End, Event, Exchange, Traits, Transcript};
+use companion::session::{
+    self, hide_worker_ids, End, Event, Exchange, Traits, Transcript, NO_WAIT_UNDER, WAITS_AT_LEAST,
+};
 use companion::steps::{Files, Step, STEPS};
 
 use super::{cargo_build, progress, step, BAD, BOLD, GOOD};
-
-/// "Waits" and "does not wait", with the claims tests' wide margins.
-const WAITS_AT_LEAST: Duration = Duration::from_secs(3);
-const NO_WAIT_UNDER: Duration = Duration::from_secs(2);
 
 /// One expected behaviour and whether the reader's code has it.
 struct Verdict {
@@ -172,7 +170,10 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
     );
 
     let (expected, actual) = both(
-        move || session::run(step, &ours, root()).map_err(anyhow::Error::from),
+        {
+            let ours = ours.clone();
+            move || session::run(step, &ours, root()).map_err(anyhow::Error::from)
+        },
         {
             let (theirs, project) = (theirs.clone(), project.to_path_buf());
             move || session::run(step, &theirs, &project).map_err(anyhow::Error::from)
@@ -184,7 +185,6 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
     let traits = Traits::of(step);
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
     if traits.sleep_route && responds {
-        let ours = cargo_build::stage(step)?;
         let (theirs, project) = (theirs.clone(), project.to_path_buf());
         let (expected, actual) = both(
             move || probe(&ours, root()),
@@ -271,16 +271,24 @@ fn compare_sessions(expected: &Transcript, actual: &Transcript, project: &Path) 
                 };
                 verdicts.push(verdict(want == got, text.to_string()));
             }
-            (Event::Crashed { .. }, other) | (other, Event::Crashed { .. }) => {
-                let crashed_ours = matches!(e, Event::Crashed { .. });
-                let _ = other;
+            (Event::Crashed { .. }, Event::Crashed { .. }) => {
+                verdicts.push(verdict(
+                    true,
+                    "the server crashes here, as the chapter's does".into(),
+                ));
+            }
+            // After a crash on one side only, the sessions no longer line up.
+            (Event::Crashed { .. }, _) => {
                 verdicts.push(verdict(
                     false,
-                    if crashed_ours {
-                        "the server crashes here, as the chapter's does; yours does not".to_string()
-                    } else {
-                        "your server crashed where the chapter's keeps going".to_string()
-                    },
+                    "the chapter's server crashes here; yours does not".into(),
+                ));
+                return verdicts;
+            }
+            (_, Event::Crashed { .. }) => {
+                verdicts.push(verdict(
+                    false,
+                    "your server crashed where the chapter's keeps going".into(),
                 ));
                 return verdicts;
             }
