@@ -52,12 +52,16 @@ pub struct Diagnostic {
     pub rendered: String,
 }
 
-/// What one `cargo build` of the stages produced.
+/// What one `cargo build` produced.
 #[derive(Debug, Default)]
 pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The bins that were built, with their executables.
     pub executables: Vec<(String, PathBuf)>,
+    /// Whether cargo succeeded.
+    pub success: bool,
+    /// What cargo itself printed on stderr (`error: could not compile ...`).
+    pub cargo_stderr: String,
 }
 
 impl BuildReport {
@@ -72,6 +76,27 @@ impl BuildReport {
             .filter(|d| d.is_error)
             .filter_map(|d| d.code.clone())
             .collect()
+    }
+
+    /// The error codes rustc reported for any target, sorted.
+    pub fn all_error_codes(&self) -> BTreeSet<String> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error)
+            .filter_map(|d| d.code.clone())
+            .collect()
+    }
+
+    /// What a reader would have seen: the compiler's messages as rustc
+    /// renders them, then cargo's own lines.
+    pub fn human_output(&self) -> String {
+        let mut text: String = self
+            .diagnostics
+            .iter()
+            .map(|d| d.rendered.as_str())
+            .collect();
+        text.push_str(&self.cargo_stderr);
+        text
     }
 
     /// The executable built for `target`, if it built.
@@ -97,13 +122,18 @@ pub fn build_all_stages() -> io::Result<BuildReport> {
     run_build(command)
 }
 
-/// Run a `cargo build --message-format json` and collect its messages.
+/// Run a `cargo build --message-format json` (or one of its `json-*`
+/// variants) and collect its messages.
 pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
     let output = command
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
         .output()?;
-    let mut report = BuildReport::default();
+    let mut report = BuildReport {
+        success: output.status.success(),
+        cargo_stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        ..BuildReport::default()
+    };
     for message in Message::parse_stream(output.stdout.as_slice()) {
         match message? {
             Message::CompilerMessage(m) => {

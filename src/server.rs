@@ -371,15 +371,18 @@ fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
 /// Whether the process `pid` has a socket listening on 127.0.0.1:7878, as
 /// its own network namespace sees it.
 fn is_listening(pid: u32) -> bool {
-    // 0100007F:1EC6 is 127.0.0.1:7878 in /proc's notation; state 0A is LISTEN.
     std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
-        .map(|table| {
-            table.lines().skip(1).any(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                fields.len() > 3 && fields[1] == "0100007F:1EC6" && fields[3] == "0A"
-            })
-        })
-        .unwrap_or(false)
+        .is_ok_and(|table| listener_inode(&table).is_some())
+}
+
+/// The socket inode of the listener on 127.0.0.1:7878 in a /proc/net/tcp
+/// table, if there is one. 0100007F:1EC6 is 127.0.0.1:7878 in /proc's
+/// notation; state 0A is LISTEN.
+fn listener_inode(table: &str) -> Option<String> {
+    table.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.len() > 9 && f[1] == "0100007F:1EC6" && f[3] == "0A").then(|| f[9].to_string())
+    })
 }
 
 /// Move the calling thread into the network namespace of process `pid`.
@@ -457,10 +460,7 @@ fn lock_port() -> io::Result<File> {
 fn port_holder() -> Option<String> {
     // This thread's network, which is the one a server started from it uses.
     let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
-    let inode = table.lines().skip(1).find_map(|line| {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        (f.len() > 9 && f[1] == "0100007F:1EC6" && f[3] == "0A").then(|| f[9].to_string())
-    })?;
+    let inode = listener_inode(&table)?;
     let target = PathBuf::from(format!("socket:[{inode}]"));
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {

@@ -342,6 +342,14 @@ pub fn hide_worker_ids(stdout: &str) -> (String, Vec<usize>) {
     (text, ids)
 }
 
+/// The lines of `text`, sorted: how the output of a server that prints
+/// from several threads at once is compared.
+pub fn sorted_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 /// Bytes as text, one line per line of the original, with `\r`, `\n`, tabs
 /// and other control bytes written out so every byte is visible.
 pub fn show_bytes(bytes: &[u8]) -> String {
@@ -388,14 +396,10 @@ pub fn render(t: &Transcript) -> String {
     }
     let (stdout, _) = hide_worker_ids(&t.server.stdout);
     if t.awaited_exit().is_some() {
-        let mut lines: Vec<&str> = stdout.lines().collect();
-        lines.sort_unstable();
         out.push_str(
             "== server stdout (lines sorted: its threads print in a different order each run) ==\n",
         );
-        out.push_str(&or_nothing(
-            &lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
-        ));
+        out.push_str(&or_nothing(&sorted_lines(&stdout)));
     } else {
         out.push_str("== server stdout ==\n");
         out.push_str(&or_nothing(&stdout));

@@ -11,7 +11,8 @@ use anyhow::{bail, Context};
 use companion::compile::root;
 use companion::server::{Network, Server};
 use companion::session::{
-    self, hide_worker_ids, End, Event, Exchange, Traits, Transcript, NO_WAIT_UNDER, WAITS_AT_LEAST,
+    self, hide_worker_ids, sorted_lines, End, Event, Exchange, Traits, Transcript, NO_WAIT_UNDER,
+    WAITS_AT_LEAST,
 };
 use companion::steps::{Files, Step, STEPS};
 
@@ -92,9 +93,7 @@ fn html_file(project: &Path, file: &str) -> Verdict {
 /// error codes.
 fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
     let built = cargo_build::project(project)?;
-    let mut codes = built.error_codes.clone();
-    codes.sort();
-    codes.dedup();
+    let codes: Vec<String> = built.all_error_codes().into_iter().collect();
     let expected: Vec<String> = step
         .expected_errors()
         .iter()
@@ -107,7 +106,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
     if codes == expected {
         return Ok(verdict(true, text));
     }
-    eprint!("{}", built.stderr);
+    eprint!("{}", built.human_output());
     let yours = if built.success {
         "it compiles".to_string()
     } else {
@@ -131,7 +130,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
 fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
     let built = cargo_build::project(project)?;
     if !built.success {
-        eprint!("{}", built.stderr);
+        eprint!("{}", built.human_output());
         bail!(
             "your project at {} does not build (the compiler's output is above)",
             project.display()
@@ -325,12 +324,6 @@ fn file_of(body: &[u8], dir: &Path) -> Option<&'static str> {
     ["hello.html", "404.html"]
         .into_iter()
         .find(|f| std::fs::read(dir.join(f)).is_ok_and(|c| !c.is_empty() && c == body))
-}
-
-fn sorted_lines(text: &str) -> String {
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_unstable();
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 fn indent(text: &str) -> String {
