@@ -26,7 +26,7 @@ pub fn stage(step: &Step) -> anyhow::Result<PathBuf> {
         .arg(stages_target_dir());
     let built = build(command)?;
     if !built.success {
-        eprint!("{}", built.human_output());
+        anstream::eprint!("{}", built.human_output());
         bail!("{} did not build", step.name);
     }
     built

@@ -106,7 +106,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
     if codes == expected {
         return Ok(verdict(true, text));
     }
-    eprint!("{}", built.human_output());
+    anstream::eprint!("{}", built.human_output());
     let yours = if built.success {
         "it compiles".to_string()
     } else {
@@ -130,7 +130,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
 fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
     let built = cargo_build::project(project)?;
     if !built.success {
-        eprint!("{}", built.human_output());
+        anstream::eprint!("{}", built.human_output());
         bail!(
             "your project at {} does not build (the compiler's output is above)",
             project.display()
