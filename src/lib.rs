@@ -6,7 +6,6 @@
 
 pub mod compile;
 pub mod diff;
-pub mod html_listing;
 pub mod normalize;
 pub mod server;
 pub mod session;

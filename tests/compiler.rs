@@ -3,17 +3,12 @@
 //! fail with exactly the book's error codes, and every position the book
 //! prints in a compiler message is a position in our stage files.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
-use companion::compile::{build_all_stages, BuildReport};
+use common::stages as report;
 use companion::steps::STEPS;
-
-/// All stages, built once per test process in their own target dir.
-fn report() -> &'static BuildReport {
-    static REPORT: OnceLock<BuildReport> = OnceLock::new();
-    REPORT.get_or_init(|| build_all_stages().expect("running cargo build on the stages"))
-}
 
 #[test]
 fn every_step_that_should_compile_builds_an_executable() {

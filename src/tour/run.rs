@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context};
 use companion::compile::root;
 use companion::session::{self, Action, Event, Observer};
 use companion::steps::Files;
@@ -35,8 +36,14 @@ pub fn run(input: &str) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     anstream::println!("{BOLD}{}: {}{BOLD:#}\n", step.label(), step.title);
     if let Files::Html(_) = step.files {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        print!("{}", companion::html_listing::explain(step.name, &cwd));
+        // Its bin says which file it is and prints it, from where you are.
+        let exe = cargo_build::stage(step)?;
+        let status = std::process::Command::new(&exe)
+            .status()
+            .with_context(|| format!("could not run {}", exe.display()))?;
+        if !status.success() {
+            bail!("{} failed ({status})", step.name);
+        }
         progress::record("ran", step);
         return Ok(ExitCode::SUCCESS);
     }

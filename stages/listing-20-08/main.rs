@@ -1,4 +1,12 @@
 // Listing 20-8 is an HTML file, not code: this bin says so and shows it.
+#[path = "../html_listing.rs"]
+mod html_listing;
+
 fn main() {
-    companion::html_listing::main("listing-20-08");
+    html_listing::main(html_listing::Listing {
+        label: "Listing 20-8",
+        file: "404.html",
+        contents: include_str!("../../404.html"),
+        first_reader: "listing-20-07",
+    });
 }

@@ -84,14 +84,24 @@ pub fn split_snapshot(file: &str) -> (&str, &str) {
     rest.split_once("\n---\n").unwrap_or(("", rest))
 }
 
-/// The executable cargo built for the bin `name` (next to the test's own
-/// `deps/` folder, as `cargo test` lays them out).
+/// Every stage, the failing ones included, built once per test process in
+/// the checks' own build directory (the stages are a package of their own,
+/// which `cargo test` does not build).
+pub fn stages() -> &'static companion::compile::BuildReport {
+    static REPORT: std::sync::OnceLock<companion::compile::BuildReport> =
+        std::sync::OnceLock::new();
+    REPORT.get_or_init(|| {
+        companion::compile::build_all_stages().expect("running cargo build on the stages")
+    })
+}
+
+/// The executable of the stage `name`.
 pub fn stage_exe(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let path = dir.join(name);
+    let path = stages()
+        .executable(name)
+        .unwrap_or_else(|| panic!("the stage {name} built no executable"));
     assert!(path.is_file(), "{} was not built", path.display());
-    path
+    path.to_path_buf()
 }
 
 /// Start the bin `name` as a server from the repository root; this thread
