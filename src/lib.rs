@@ -6,6 +6,8 @@
 
 pub mod compile;
 pub mod diff;
+#[cfg(target_os = "linux")]
+pub mod linux;
 pub mod normalize;
 pub mod server;
 pub mod session;

@@ -44,14 +44,26 @@ pub static CARGO_RULES: &[Rule] = &[
         why: "the clone lives in a different folder on every machine",
         apply: repository_root,
     },
+    Rule {
+        name: "windows-path-separators",
+        why: "on Windows, rustc and a panic name files as `stages\\listing-20-22\\lib.rs`",
+        apply: windows_path_separators,
+    },
 ];
 
 /// The rules for what a server prints on stderr.
-pub static SERVER_RULES: &[Rule] = &[Rule {
-    name: "panic-thread-id",
-    why: "a panic message names the thread's OS id, which differs on every run",
-    apply: panic_thread_id,
-}];
+pub static SERVER_RULES: &[Rule] = &[
+    Rule {
+        name: "panic-thread-id",
+        why: "a panic message names the thread's OS id, which differs on every run",
+        apply: panic_thread_id,
+    },
+    Rule {
+        name: "windows-path-separators",
+        why: "on Windows, a panic names its file as `stages\\listing-20-19\\lib.rs`",
+        apply: windows_path_separators,
+    },
+];
 
 /// Normalise what a server printed on stderr.
 pub fn server_stderr(text: &str) -> String {
@@ -152,7 +164,35 @@ fn panic_thread_id(text: &str, _: &Context) -> String {
 fn repository_root(text: &str, cx: &Context) -> String {
     let root = cx.root.display().to_string();
     text.replace(&format!("{root}/"), "[ROOT]/")
+        .replace(&format!("{root}\\"), "[ROOT]/")
         .replace(&format!("({root})"), "([ROOT])")
+}
+
+/// Where a file's path starts in a compiler message or a panic.
+const PATH_MARKERS: &[&str] = &["--> ", "::: ", "panicked at ", "[ROOT]/"];
+
+fn windows_path_separators(text: &str, _: &Context) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mut out = String::new();
+            let mut rest = line;
+            while let Some((at, marker)) = PATH_MARKERS
+                .iter()
+                .filter_map(|m| rest.find(m).map(|at| (at, m)))
+                .min_by_key(|(at, _)| *at)
+            {
+                let start = at + marker.len();
+                let end = rest[start..]
+                    .find(char::is_whitespace)
+                    .map_or(rest.len(), |e| start + e);
+                out.push_str(&rest[..start]);
+                out.push_str(&rest[start..end].replace('\\', "/"));
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -214,6 +254,44 @@ mod tests {
             "   Compiling rust-book-ch20 v0.1.0 ([ROOT])\n\
              thread 'main' panicked at [ROOT]/stages/x/main.rs:4:5\n"
         );
+    }
+
+    #[test]
+    fn repository_root_with_windows_separators_becomes_a_placeholder() {
+        let windows = Context {
+            root: Path::new(r"C:\Users\reader\ch20"),
+        };
+        let real = "   Compiling hello v0.1.0 (C:\\Users\\reader\\ch20\\stages)\n\
+                    thread 'main' panicked at C:\\Users\\reader\\ch20\\stages\\x\\main.rs:4:5\n";
+        let rooted = (rule("repository-root").apply)(real, &windows);
+        assert_eq!(
+            (rule("windows-path-separators").apply)(&rooted, &windows),
+            "   Compiling hello v0.1.0 ([ROOT]/stages)\n\
+             thread 'main' panicked at [ROOT]/stages/x/main.rs:4:5\n"
+        );
+    }
+
+    #[test]
+    fn windows_path_separators_turn_only_paths_around() {
+        let real = "error[E0507]: cannot move out of `worker.thread`\n\
+                    \x20 --> stages\\listing-20-22\\lib.rs:52:13\n\
+                    \x20   ::: C:\\rust\\library\\std\\src\\thread\\mod.rs:1:1\n\
+                    thread 'main' ([TID]) panicked at stages\\listing-20-19\\lib.rs:43:31:\n\
+                    a message with a \\ stays as it is\n";
+        let want = "error[E0507]: cannot move out of `worker.thread`\n\
+                    \x20 --> stages/listing-20-22/lib.rs:52:13\n\
+                    \x20   ::: C:/rust/library/std/src/thread/mod.rs:1:1\n\
+                    thread 'main' ([TID]) panicked at stages/listing-20-19/lib.rs:43:31:\n\
+                    a message with a \\ stays as it is\n";
+        assert_eq!((rule("windows-path-separators").apply)(real, &cx()), want);
+        let server = SERVER_RULES
+            .iter()
+            .find(|r| r.name == "windows-path-separators")
+            .unwrap();
+        assert_eq!((server.apply)(real, &cx()), want);
+        // Unix output has nothing to turn around.
+        let unix = "  --> stages/listing-20-22/lib.rs:52:13\n";
+        assert_eq!((rule("windows-path-separators").apply)(unix, &cx()), unix);
     }
 
     #[test]

@@ -1,30 +1,49 @@
 //! Start a stage's server, wait until it listens, stop it and reap it.
 //!
-//! Every stage binds `127.0.0.1:7878`, as in the book. Where Linux lets us
-//! (`unshare -rn`, and the right to enter the namespace it makes), each
-//! server gets a network namespace of its own, with its own loopback: any
-//! number of them can run side by side, and a server the reader has running
-//! on the real 7878 does not matter. The thread that starts such a server
-//! joins its namespace, so that its connections (and the processes it
-//! spawns, like curl) reach that server. Elsewhere the servers use the real
-//! port, one at a time, behind a file lock, and a port already in use is
-//! reported in one sentence.
+//! Every stage binds `127.0.0.1:7878`, as in the book. The portable path,
+//! which runs on every OS: the servers take turns on the real port, behind
+//! a file lock; one is ready when the OS's socket table shows it listening
+//! (never by connecting to it: an empty connection panics several stages,
+//! and listing 20-25 counts its connections); a port already in use is
+//! reported in one sentence that names its holder; and every server is
+//! killed and reaped when its `Server` is dropped, when a test fails, or
+//! when the tour is interrupted ([`stop_all_on_interrupt`]).
+//!
+//! Where Linux lets us (`unshare -rn`, and the right to enter the namespace
+//! it makes), each server gets a network namespace of its own instead, with
+//! its own loopback: any number of them run side by side, and a server the
+//! reader has running on the real 7878 does not matter. The thread that
+//! starts such a server joins its namespace, so that its connections (and
+//! the processes it spawns, like curl) reach that server. That, and what
+//! else only Linux tells us, is in `crate::linux`; `CH20_HARNESS=portable`
+//! turns all of it off, to prove the portable path on Linux.
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+#[cfg(target_os = "linux")]
+use crate::linux;
 
 /// The address every stage listens on.
 pub const ADDRESS: &str = "127.0.0.1:7878";
 
+/// The port of [`ADDRESS`].
+const PORT: u16 = 7878;
+
 /// How long a server may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Whether the harness keeps to its portable path (`CH20_HARNESS=portable`),
+/// or, on Linux, uses what Linux offers (`crate::linux`).
+pub fn portable_only() -> bool {
+    !cfg!(target_os = "linux") || std::env::var("CH20_HARNESS").as_deref() == Ok("portable")
+}
 
 /// Where the servers' network comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,18 +56,19 @@ pub enum Network {
 
 impl Network {
     /// The network this machine gives us: `Isolated` where a namespace can
-    /// be made and entered, `Shared` otherwise. `CH20_NETWORK=shared` forces
-    /// the shared network.
+    /// be made and entered, `Shared` otherwise (and on the portable path).
+    /// `CH20_NETWORK=shared` asks for the shared network on Linux too.
     pub fn detect() -> Network {
         static DETECTED: OnceLock<Network> = OnceLock::new();
         *DETECTED.get_or_init(|| {
-            if std::env::var("CH20_NETWORK").as_deref() == Ok("shared") {
+            if portable_only() || std::env::var("CH20_NETWORK").as_deref() == Ok("shared") {
                 return Network::Shared;
             }
-            match probe_isolation() {
-                Ok(()) => Network::Isolated,
-                Err(_) => Network::Shared,
+            #[cfg(target_os = "linux")]
+            if linux::can_isolate() {
+                return Network::Isolated;
             }
+            Network::Shared
         })
     }
 }
@@ -108,8 +128,9 @@ impl From<io::Error> for StartError {
 pub enum Ending {
     /// It exited by itself, with this code.
     Exited(i32),
-    /// It died of a signal it did not get from us (a crash).
-    Signalled(i32),
+    /// It died without an exit code, of something other than our stopping
+    /// it (a crash: a signal, on Unix); as the OS describes it.
+    Died(String),
     /// It was still running and we stopped it.
     Stopped,
 }
@@ -122,10 +143,28 @@ pub struct Finished {
     pub ending: Ending,
 }
 
+/// Every server process running now, so that an interrupted tour can stop
+/// them (see [`stop_all_on_interrupt`]).
+static RUNNING: Mutex<Vec<Weak<Mutex<Child>>>> = Mutex::new(Vec::new());
+
+/// Kill and reap every server still running: what the tour does when the
+/// reader presses ctrl-C, before it exits.
+pub fn stop_all() {
+    let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
+    for child in running.iter().filter_map(Weak::upgrade) {
+        let mut child = child.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(child.try_wait(), Ok(None)) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// A running server. Dropping it kills and reaps the process (also when a
 /// test fails half-way).
 pub struct Server {
-    child: Child,
+    child: Arc<Mutex<Child>>,
+    pid: u32,
     stdout: Option<JoinHandle<String>>,
     stderr: Option<JoinHandle<String>>,
     stdout_so_far: Arc<Mutex<String>>,
@@ -146,7 +185,10 @@ impl Server {
     /// [`Server::start`] in the given network.
     pub fn start_in(network: Network, exe: &Path, cwd: &Path) -> Result<Server, StartError> {
         let (mut command, port_lock) = match network {
-            Network::Isolated => (isolated_command(exe), None),
+            #[cfg(target_os = "linux")]
+            Network::Isolated => (linux::isolated_command(exe), None),
+            #[cfg(not(target_os = "linux"))]
+            Network::Isolated => unreachable!("only Linux gives a server a network of its own"),
             Network::Shared => {
                 let lock = lock_port()?;
                 if let Err(e) = TcpListener::bind(ADDRESS) {
@@ -168,13 +210,24 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        kill_with_this_thread(&mut command);
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            linux::kill_with_this_thread(&mut command);
+        }
         let mut child = command.spawn()?;
+        let pid = child.id();
         let stdout_so_far = Arc::new(Mutex::new(String::new()));
         let stdout = collect(child.stdout.take().unwrap(), Some(stdout_so_far.clone()));
         let stderr = collect(child.stderr.take().unwrap(), None);
+        let child = Arc::new(Mutex::new(child));
+        {
+            let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+            running.retain(|c| c.strong_count() > 0);
+            running.push(Arc::downgrade(&child));
+        }
         let mut server = Server {
             child,
+            pid,
             stdout: Some(stdout),
             stderr: Some(stderr),
             stdout_so_far,
@@ -184,14 +237,15 @@ impl Server {
         };
         server.wait_until_listening()?;
         server.wait_until_settled();
+        #[cfg(target_os = "linux")]
         if network == Network::Isolated {
-            enter_network_of(server.pid())?;
+            linux::enter_network_of(server.pid())?;
         }
         Ok(server)
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.pid
     }
 
     pub fn network(&self) -> Network {
@@ -203,14 +257,14 @@ impl Server {
         self.stdout_so_far.lock().unwrap().clone()
     }
 
-    /// The number of threads the server has now (Linux: /proc), or `None`
-    /// where that cannot be read.
+    /// The number of threads the server has now, or `None` where the
+    /// harness cannot tell (it asks Linux's /proc).
     pub fn thread_count(&self) -> Option<usize> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("Threads:"))
-            .and_then(|n| n.trim().parse().ok())
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            return linux::thread_count(self.pid);
+        }
+        None
     }
 
     /// Wait up to `timeout` for the server to exit by itself.
@@ -230,19 +284,21 @@ impl Server {
     /// Stop the server if it still runs, reap it, and return what it printed.
     pub fn finish(mut self) -> Finished {
         // A server that is exiting may have closed its sockets before the
-        // kernel lets us reap it. So kill it either way and read the status:
-        // only a server that was still running dies of our SIGKILL.
-        let status = match self.try_exited() {
-            Some(status) => status,
+        // OS lets us reap it. So kill it either way and read the status:
+        // only a server that was still running ends as our kill leaves it.
+        let (status, killed) = match self.try_exited() {
+            Some(status) => (status, false),
             None => {
-                let _ = self.child.kill();
-                self.child.wait().expect("reaping the server")
+                let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+                let killed = child.kill().is_ok();
+                (child.wait().expect("reaping the server"), killed)
             }
         };
         self.exited = Some(status);
-        let ending = match ending_of(status) {
-            Ending::Signalled(libc::SIGKILL) => Ending::Stopped,
-            other => other,
+        let ending = match status.code() {
+            _ if killed && ended_by_our_kill(status) => Ending::Stopped,
+            Some(code) => Ending::Exited(code),
+            None => Ending::Died(status.to_string()),
         };
         Finished {
             stdout: self.stdout.take().unwrap().join().unwrap_or_default(),
@@ -253,7 +309,8 @@ impl Server {
 
     fn try_exited(&mut self) -> Option<ExitStatus> {
         if self.exited.is_none() {
-            self.exited = self.child.try_wait().ok().flatten();
+            let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+            self.exited = child.try_wait().ok().flatten();
         }
         self.exited
     }
@@ -264,44 +321,22 @@ impl Server {
     /// going. It matters for listing 20-19, whose workers drop the receiver
     /// as soon as they run: on a busy machine, a request that arrives before
     /// the last worker has run is queued instead of crashing the server.
+    /// Only Linux tells us (/proc); elsewhere the server's threads have had
+    /// the time it took to find it listening.
     fn wait_until_settled(&self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && self.runnable_threads() > 0 {
-            thread::sleep(Duration::from_millis(5));
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline && linux::runnable_threads(self.pid) > 0 {
+                thread::sleep(Duration::from_millis(5));
+            }
         }
-    }
-
-    /// How many of the server's threads are running or ready to run (Linux:
-    /// state `R` in /proc; 0 where /proc cannot tell).
-    fn runnable_threads(&self) -> usize {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid())) else {
-            return 0;
-        };
-        tasks
-            .flatten()
-            .filter(|task| {
-                std::fs::read_to_string(task.path().join("stat"))
-                    .ok()
-                    .and_then(|stat| {
-                        // The state follows the command name, which is in
-                        // parentheses and may itself contain spaces.
-                        let after = &stat[stat.rfind(')')? + 1..];
-                        after.split_whitespace().next().map(|s| s == "R")
-                    })
-                    .unwrap_or(false)
-            })
-            .count()
     }
 
     fn wait_until_listening(&mut self) -> Result<(), StartError> {
         let deadline = Instant::now() + START_TIMEOUT;
-        let ours = std::fs::read_link("/proc/thread-self/ns/net").ok();
         loop {
-            // Until unshare has run, the child's /proc/net is still ours: a
-            // server the reader has on the real port must not count.
-            let own_network = self.network == Network::Shared
-                || std::fs::read_link(format!("/proc/{}/ns/net", self.pid())).ok() != ours;
-            if own_network && is_listening(self.pid()) {
+            if self.is_listening() {
                 return Ok(());
             }
             if let Some(status) = self.try_exited() {
@@ -314,23 +349,35 @@ impl Server {
             thread::sleep(Duration::from_millis(10));
         }
     }
+
+    /// Whether the server listens on 127.0.0.1:7878, as the OS's socket
+    /// table says.
+    fn is_listening(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            return linux::listening(self.pid, self.network == Network::Isolated);
+        }
+        listeners_on_the_port().iter().any(|p| p.pid == self.pid)
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         if self.try_exited().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
 
-fn ending_of(status: ExitStatus) -> Ending {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => Ending::Exited(code),
-        (None, Some(signal)) => Ending::Signalled(signal),
-        (None, None) => Ending::Exited(-1),
+/// Whether `status` is what our kill leaves: death by a signal (SIGKILL) on
+/// Unix, exit code 1 from `TerminateProcess` on Windows.
+fn ended_by_our_kill(status: ExitStatus) -> bool {
+    if cfg!(windows) {
+        status.code() == Some(1)
+    } else {
+        status.code().is_none()
     }
 }
 
@@ -357,93 +404,39 @@ fn collect(
     })
 }
 
-/// `unshare -rn` the server into a network namespace of its own, bring its
-/// loopback up (a new namespace has it down), and exec the server, so that
-/// the child's pid is the server's.
-fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut command = Command::new("unshare");
-    command
-        .args(["-rn", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
-        .arg(exe);
-    command
+/// The processes the OS's socket table shows listening on TCP port 7878 at
+/// an address that 127.0.0.1:7878 would collide with (127.0.0.1 itself, or
+/// every address), through the cross-platform `listeners` crate.
+fn listeners_on_the_port() -> Vec<listeners::Process> {
+    let Ok(all) = listeners::get_all() else {
+        return Vec::new();
+    };
+    all.into_iter()
+        .filter(|l| {
+            l.protocol == listeners::Protocol::TCP
+                && l.state == listeners::SocketState::Listen
+                && collides(l.socket)
+        })
+        .map(|l| l.process)
+        .collect()
 }
 
-/// Whether the process `pid` has a socket listening on 127.0.0.1:7878, as
-/// its own network namespace sees it.
-fn is_listening(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
-        .is_ok_and(|table| listener_inode(&table).is_some())
+/// Whether a listener on `socket` keeps a server from binding 127.0.0.1:7878.
+fn collides(socket: SocketAddr) -> bool {
+    socket.port() == PORT
+        && matches!(socket.ip(), IpAddr::V4(ip) if ip == Ipv4Addr::LOCALHOST || ip.is_unspecified())
 }
 
-/// The socket inode of the listener on 127.0.0.1:7878 in a /proc/net/tcp
-/// table, if there is one. 0100007F:1EC6 is 127.0.0.1:7878 in /proc's
-/// notation; state 0A is LISTEN.
-fn listener_inode(table: &str) -> Option<String> {
-    table.lines().skip(1).find_map(|line| {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        (f.len() > 9 && f[1] == "0100007F:1EC6" && f[3] == "0A").then(|| f[9].to_string())
-    })
-}
-
-/// Move the calling thread into the network namespace of process `pid`.
-fn enter_network_of(pid: u32) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let ns = File::open(format!("/proc/{pid}/ns/net"))?;
-    // SAFETY: setns only reads the descriptor, which stays open for the call.
-    let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
+/// The process listening on 127.0.0.1:7878, as `name (pid N)`, where the OS
+/// tells.
+pub fn port_holder() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    if !portable_only() {
+        return linux::port_holder().map(|(name, pid)| format!("{name} (pid {pid})"));
     }
-}
-
-/// Have the kernel kill the server if the thread that started it goes away
-/// without stopping it (a test thread that is itself killed, say).
-fn kill_with_this_thread(command: &mut Command) {
-    // SAFETY: prctl is async-signal-safe and touches no memory of ours.
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
-    }
-}
-
-/// Whether this machine gives servers a network of their own: start a
-/// sleeping stand-in in a new namespace and enter it from a scratch thread.
-fn probe_isolation() -> io::Result<()> {
-    let mut child = isolated_command("sleep")
-        .arg("30")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id();
-    let result = (|| {
-        let ours = std::fs::read_link("/proc/self/ns/net")?;
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(status) = child.try_wait()? {
-                return Err(io::Error::other(format!("unshare -rn failed: {status}")));
-            }
-            let theirs = std::fs::read_link(format!("/proc/{pid}/ns/net"))?;
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            if theirs != ours && comm.trim() == "sleep" {
-                break;
-            }
-            if Instant::now() >= deadline {
-                return Err(io::Error::other("unshare -rn did not start"));
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        thread::spawn(move || enter_network_of(pid))
-            .join()
-            .map_err(|_| io::Error::other("probe thread panicked"))?
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    result
+    listeners_on_the_port()
+        .first()
+        .map(|p| format!("{} (pid {})", p.name, p.pid))
 }
 
 /// Serialise servers on the shared network, across threads and processes.
@@ -453,29 +446,4 @@ fn lock_port() -> io::Result<File> {
     let file = File::create(dir.join("port-7878.lock"))?;
     file.lock()?;
     Ok(file)
-}
-
-/// The process listening on 127.0.0.1:7878, as `name (pid N)`, where /proc
-/// tells.
-fn port_holder() -> Option<String> {
-    // This thread's network, which is the one a server started from it uses.
-    let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
-    let inode = listener_inode(&table)?;
-    let target = PathBuf::from(format!("socket:[{inode}]"));
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
-        };
-        if fds
-            .flatten()
-            .any(|fd| std::fs::read_link(fd.path()).ok().as_ref() == Some(&target))
-        {
-            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            return Some(format!("{} (pid {pid})", name.trim()));
-        }
-    }
-    None
 }

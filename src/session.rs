@@ -409,9 +409,9 @@ pub fn render(t: &Transcript) -> String {
         &t.server.stderr,
     )));
     out.push_str("== server ==\n");
-    out.push_str(&match t.server.ending {
+    out.push_str(&match &t.server.ending {
         Ending::Exited(code) => format!("exited with status {code}\n"),
-        Ending::Signalled(signal) => format!("was killed by signal {signal}\n"),
+        Ending::Died(how) => format!("died ({how})\n"),
         Ending::Stopped => "still running at the end of the session; stopped\n".to_string(),
     });
     out

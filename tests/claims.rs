@@ -76,6 +76,9 @@ fn the_while_let_worker_makes_root_wait_despite_four_workers_listing_20_21() {
     );
 }
 
+const NO_THREAD_COUNT: &str = "skipping the thread count: the harness counts a server's \
+     threads only on Linux, outside CH20_HARNESS=portable";
+
 /// The most threads `step`'s server has while `connections` slow requests
 /// are open, sampled for 1.5 s; `None` where /proc cannot tell.
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
@@ -95,9 +98,7 @@ fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
 #[test]
 fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_20_20() {
     let Some(most) = most_threads_under_load("listing-20-20", 12) else {
-        common::say_past_capture(
-            "skipping the thread count: /proc/<pid>/status is not readable here",
-        );
+        common::say_past_capture(NO_THREAD_COUNT);
         return;
     };
     assert_eq!(
@@ -112,9 +113,7 @@ fn a_thread_per_connection_grows_with_the_connections_listing_20_11() {
     // The counterpart of the pool's bound, and proof that the count sees
     // threads: listing 20-11 has one thread per open connection.
     let Some(most) = most_threads_under_load("listing-20-11", 12) else {
-        common::say_past_capture(
-            "skipping the thread count: /proc/<pid>/status is not readable here",
-        );
+        common::say_past_capture(NO_THREAD_COUNT);
         return;
     };
     assert_eq!(

@@ -5,12 +5,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use companion::compile::root;
-use companion::server::Network;
 use predicates::prelude::*;
 
 /// The tour, with its progress kept in a file of this test's own.
@@ -266,29 +264,34 @@ fn check_refuses_a_folder_that_is_not_a_cargo_project() {
 
 #[test]
 fn run_with_the_port_in_use_says_what_holds_it() {
-    if Network::detect() != Network::Isolated {
-        common::say_past_capture(
-            "skipping the port-in-use test: it needs a network namespace of its own",
-        );
+    #[cfg(target_os = "linux")]
+    if companion::linux::can_isolate() {
+        // Both ways of finding the holder: Linux's /proc, and the portable
+        // path's socket table (CH20_HARNESS=portable).
+        for harness in ["linux", "portable"] {
+            port_in_use_in_a_private_network(harness);
+        }
         return;
     }
-    // A private network for this thread stands in for the machine's, with
-    // 7878 taken; the tour, started from this thread, is told to use it.
+    common::say_past_capture(
+        "skipping the port-in-use test: it needs a network namespace of its own",
+    );
+}
+
+/// A private network for a thread stands in for the machine's, with 7878
+/// taken; the tour, started from that thread, is told to use it.
+#[cfg(target_os = "linux")]
+fn port_in_use_in_a_private_network(harness: &'static str) {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         tour("port").args(["show", "20-1"]).assert().success();
     });
-    std::thread::spawn(|| {
-        // SAFETY: unshare only changes this thread's namespaces.
-        assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
-        assert!(StdCommand::new("ip")
-            .args(["link", "set", "lo", "up"])
-            .status()
-            .unwrap()
-            .success());
+    std::thread::spawn(move || {
+        companion::linux::private_network_for_this_thread().expect("a private network");
         let _taken = std::net::TcpListener::bind("127.0.0.1:7878").unwrap();
         tour(&fresh_progress("port"))
             .env("CH20_NETWORK", "shared")
+            .env("CH20_HARNESS", harness)
             .args(["run", "20-1"])
             .assert()
             .code(1)
@@ -299,6 +302,80 @@ fn run_with_the_port_in_use_says_what_holds_it() {
                 "(pid {})",
                 std::process::id()
             )));
+    })
+    .join()
+    .unwrap_or_else(|_| panic!("with the {harness} harness"));
+}
+
+#[test]
+fn ctrl_c_stops_the_server_the_tour_started() {
+    #[cfg(target_os = "linux")]
+    if companion::linux::can_isolate() {
+        interrupt_the_tour_mid_session();
+        return;
+    }
+    common::say_past_capture(
+        "skipping the ctrl-C test: it needs a network namespace of its own (Linux)",
+    );
+}
+
+/// In a private network, the tour runs listing 20-10 on the portable path
+/// (where no PR_SET_PDEATHSIG would stop the server for it) and gets SIGINT
+/// while the session waits on /sleep. The tour alone gets the signal, not
+/// its process group, as when it is sent with `kill`: what stops the server
+/// is the tour's own handler.
+#[cfg(target_os = "linux")]
+fn interrupt_the_tour_mid_session() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    std::thread::spawn(|| {
+        companion::linux::private_network_for_this_thread().expect("a private network");
+        let mut tour = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
+            .current_dir(root())
+            .env("CH20_PROGRESS", fresh_progress("ctrl-c"))
+            .env("CH20_NETWORK", "shared")
+            .env("CH20_HARNESS", "portable")
+            .args(["run", "20-10"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting the tour");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let server = loop {
+            match companion::linux::port_holder() {
+                Some((name, pid)) if name == "listing-20-10" => break pid,
+                _ if Instant::now() > deadline => {
+                    let _ = tour.kill();
+                    panic!("the tour's listing 20-10 never listened");
+                }
+                _ => std::thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        let interrupted = std::process::Command::new("kill")
+            .args(["-INT", &tour.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(interrupted.success());
+        let status = tour.wait().expect("waiting for the tour");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut tour.stderr.take().unwrap(), &mut stderr).unwrap();
+        let gone = companion::linux::is_gone(server);
+        if !gone {
+            // Leave nothing behind, even when the claim fails.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &server.to_string()])
+                .status();
+        }
+        assert!(
+            gone,
+            "the server (pid {server}) outlived the interrupted tour"
+        );
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        assert!(
+            stderr.contains("interrupted: every server the tour started is stopped"),
+            "{stderr}"
+        );
     })
     .join()
     .unwrap();

@@ -15,6 +15,14 @@ use cli::{Cli, Command};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C stops every server the tour started before the tour goes, on
+    // every OS (a terminal's ctrl-C reaches them too, but a signal sent to
+    // the tour alone would not).
+    let _ = ctrlc::set_handler(|| {
+        companion::server::stop_all();
+        anstream::eprintln!("\ninterrupted: every server the tour started is stopped");
+        std::process::exit(130);
+    });
     let result = match cli.command {
         None => next::next(true),
         Some(Command::List) => list::list(),
