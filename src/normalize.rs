@@ -211,14 +211,14 @@ mod tests {
 
     #[test]
     fn drop_progress_lines_keeps_messages_and_summaries() {
-        let real = "   Compiling rust-book-ch20 v0.1.0 (/work/main)\n\
+        let real = "   Compiling hello v0.1.0 (/work/main/stages)\n\
                     error[E0433]: cannot find type `ThreadPool` in this scope\n\
-                    warning: `rust-book-ch20` (bin \"listing-20-20\") generated 2 warnings\n\
+                    warning: `hello` (bin \"listing-20-20\") generated 2 warnings\n\
                     \x20   Blocking waiting for file lock on build directory\n";
         assert_eq!(
             (rule("drop-progress-lines").apply)(real, &cx()),
             "error[E0433]: cannot find type `ThreadPool` in this scope\n\
-             warning: `rust-book-ch20` (bin \"listing-20-20\") generated 2 warnings\n"
+             warning: `hello` (bin \"listing-20-20\") generated 2 warnings\n"
         );
     }
 

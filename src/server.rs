@@ -258,7 +258,7 @@ impl Server {
     }
 
     /// The number of threads the server has now, or `None` where the
-    /// harness cannot tell (it asks Linux's /proc).
+    /// harness cannot tell (only Linux tells it: `crate::linux`).
     pub fn thread_count(&self) -> Option<usize> {
         #[cfg(target_os = "linux")]
         if !portable_only() {
@@ -321,7 +321,7 @@ impl Server {
     /// going. It matters for listing 20-19, whose workers drop the receiver
     /// as soon as they run: on a busy machine, a request that arrives before
     /// the last worker has run is queued instead of crashing the server.
-    /// Only Linux tells us (/proc); elsewhere the server's threads have had
+    /// Only Linux tells us (`crate::linux`); elsewhere the server's threads have had
     /// the time it took to find it listening.
     fn wait_until_settled(&self) {
         #[cfg(target_os = "linux")]

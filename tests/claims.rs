@@ -80,7 +80,7 @@ const NO_THREAD_COUNT: &str = "skipping the thread count: the harness counts a s
      threads only on Linux, outside CH20_HARNESS=portable";
 
 /// The most threads `step`'s server has while `connections` slow requests
-/// are open, sampled for 1.5 s; `None` where /proc cannot tell.
+/// are open, sampled for 1.5 s; `None` where the harness cannot count them.
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
     let server = common::start(step);
     server.thread_count()?;

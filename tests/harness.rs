@@ -85,7 +85,7 @@ fn a_failing_test_still_kills_and_reaps_its_server() {
     let pid = pid_rx.recv().unwrap();
     #[cfg(not(target_os = "linux"))]
     common::say_past_capture(&format!(
-        "not checking that server {pid} was reaped: only Linux's /proc tells here"
+        "not checking that server {pid} was reaped: only Linux tells the tests"
     ));
     // Reaped, not merely killed: not even a zombie is left.
     #[cfg(target_os = "linux")]

@@ -266,7 +266,7 @@ fn check_refuses_a_folder_that_is_not_a_cargo_project() {
 fn run_with_the_port_in_use_says_what_holds_it() {
     #[cfg(target_os = "linux")]
     if companion::linux::can_isolate() {
-        // Both ways of finding the holder: Linux's /proc, and the portable
+        // Both ways of finding the holder: the Linux module's, and the portable
         // path's socket table (CH20_HARNESS=portable).
         for harness in ["linux", "portable"] {
             port_in_use_in_a_private_network(harness);
