@@ -168,27 +168,28 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
         step.name
     );
 
-    let (expected, actual) = both(
-        {
-            let ours = ours.clone();
-            move || session::run(step, &ours, root()).map_err(anyhow::Error::from)
-        },
-        {
-            let (theirs, project) = (theirs.clone(), project.to_path_buf());
-            move || session::run(step, &theirs, &project).map_err(anyhow::Error::from)
-        },
+    // The session and, where the step has `/sleep`, the waiting probe, for
+    // both servers: four servers side by side where each gets a network of
+    // its own, so a check takes one `/sleep`, not two.
+    let traits = Traits::of(step);
+    let session_and_probe = |exe: PathBuf, cwd: PathBuf| {
+        move || {
+            let (exe2, cwd2) = (exe.clone(), cwd.clone());
+            both(
+                move || session::run(step, &exe, &cwd).map_err(anyhow::Error::from),
+                move || traits.sleep_route.then(|| probe(&exe2, &cwd2)),
+            )
+        }
+    };
+    let ((expected, expected_wait), (actual, actual_wait)) = both(
+        session_and_probe(ours, root().to_path_buf()),
+        session_and_probe(theirs, project.to_path_buf()),
     );
     let (expected, actual) = (expected?, actual?);
     let mut verdicts = compare_sessions(&expected, &actual, project);
 
-    let traits = Traits::of(step);
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
-    if traits.sleep_route && responds {
-        let (theirs, project) = (theirs.clone(), project.to_path_buf());
-        let (expected, actual) = both(
-            move || probe(&ours, root()),
-            move || probe(&theirs, &project),
-        );
+    if let (Some(expected), Some(actual), true) = (expected_wait, actual_wait, responds) {
         verdicts.push(compare_waiting(step, expected?, actual?));
     }
     Ok(verdicts)

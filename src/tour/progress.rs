@@ -1,6 +1,7 @@
 //! The reader's progress: which steps they have run or checked, kept in a
 //! small file under `target/` (or where `CH20_PROGRESS` says).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use companion::steps::{Step, STEPS};
@@ -18,9 +19,17 @@ pub fn record(what: &str, step: &Step) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let mut text = std::fs::read_to_string(&path).unwrap_or_default();
-    text.push_str(&format!("{what} {}\n", step.name));
-    let _ = std::fs::write(&path, text);
+    // Appending one short line under a lock: two tours at once (or the
+    // tests' many) never lose each other's lines.
+    let line = format!("{what} {}\n", step.name);
+    let _ = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| {
+            file.lock()?;
+            file.write_all(line.as_bytes())
+        });
 }
 
 /// The furthest step the reader has run or checked, and what they did

@@ -2,8 +2,6 @@
 //! every include resolves, and every step, snapshot or code block a page
 //! names exists. Nothing on a step page is pasted by hand.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use companion::compile::root;

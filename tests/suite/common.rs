@@ -1,5 +1,4 @@
 //! Helpers shared by the test files.
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::path::PathBuf;

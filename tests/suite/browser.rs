@@ -3,7 +3,7 @@
 //! test shows what a browser's extra connections do to a server that stops
 //! after two: one visit is enough to use them both.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! every printed part is in the stage, in order. Reads ../shared/seeds/ and
 //! skips where it is absent.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -10,15 +10,15 @@ use std::thread;
 use std::time::Duration;
 
 #[allow(clippy::all, dead_code)]
-#[path = "../stages/no-listing-06-fix-threadpool-drop/lib.rs"]
+#[path = "../../stages/no-listing-06-fix-threadpool-drop/lib.rs"]
 mod no_listing_06;
 
 #[allow(clippy::all, dead_code)]
-#[path = "../stages/listing-20-23/lib.rs"]
+#[path = "../../stages/listing-20-23/lib.rs"]
 mod listing_20_23;
 
 #[allow(clippy::all, dead_code)]
-#[path = "../stages/listing-20-24/lib.rs"]
+#[path = "../../stages/listing-20-24/lib.rs"]
 mod listing_20_24;
 
 /// How long a drop may take to count as prompt; one that takes longer is
@@ -145,7 +145,7 @@ macro_rules! pool_with_worker_threads {
     };
 }
 
-pool_with_worker_threads!(two_loops_2018, "../stages/listing-20-24-2018/lib.rs");
+pool_with_worker_threads!(two_loops_2018, "../../stages/listing-20-24-2018/lib.rs");
 pool_with_worker_threads!(one_loop_2018, "pools/one_loop_2018.rs");
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
@@ -245,7 +245,7 @@ fn one_loop_that_sends_and_joins_at_once_waits_forever_on_a_busy_worker_2018() {
 #[test]
 fn the_one_loop_pool_is_the_2018_listing_20_24_with_its_loops_merged() {
     let stage = std::fs::read_to_string("stages/listing-20-24-2018/lib.rs").unwrap();
-    let ours = std::fs::read_to_string("tests/pools/one_loop_2018.rs").unwrap();
+    let ours = std::fs::read_to_string("tests/suite/pools/one_loop_2018.rs").unwrap();
     let two_loops = "        for _ in &self.workers {
             self.sender.send(Message::Terminate).unwrap();
         }

@@ -3,7 +3,7 @@
 //! reports must be what the raw session saw (the raw bytes are pinned in
 //! snapshots/<step>.session.snap).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::thread;
@@ -137,11 +137,15 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
         .iter()
         .filter(|s| s.is_server())
         .map(|step| {
+            // The three clients each get a fresh server, side by side (one
+            // after the other where the servers take turns on the real port).
+            let by = |client: fn(&str) -> Seen| thread::spawn(move || fetch_all(step.name, client));
+            let expected = by(raw);
+            let by_curl = have_curl.then(|| by(curl));
+            let by_ureq = by(ureq);
             thread::spawn(move || {
-                let expected = fetch_all(step.name, raw);
-                let by_curl = have_curl.then(|| fetch_all(step.name, curl));
-                let by_ureq = fetch_all(step.name, ureq);
-                (step.name, expected, by_curl, by_ureq)
+                let join = |h: thread::JoinHandle<Vec<Seen>>| h.join().expect("a client panicked");
+                (step.name, join(expected), by_curl.map(join), join(by_ureq))
             })
         })
         .collect();
@@ -163,8 +167,8 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
 #[test]
 fn the_pool_serves_the_html_files_byte_for_byte_listing_20_24() {
     let _server = common::start("listing-20-24");
-    let hello = include_bytes!("../hello.html").to_vec();
-    let not_found = include_bytes!("../404.html").to_vec();
+    let hello = include_bytes!("../../hello.html").to_vec();
+    let not_found = include_bytes!("../../404.html").to_vec();
     assert_eq!(ureq("/"), Seen::Page(200, hello));
     assert_eq!(ureq("/does-not-exist"), Seen::Page(404, not_found));
 }

@@ -2,7 +2,7 @@
 //! agree with Cargo.toml's bins, with the files in `stages/`, and with the
 //! chapter's own step list in ../shared/STAGES.md.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

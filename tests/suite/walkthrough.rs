@@ -4,7 +4,7 @@
 //! from the very command a reader types, normalised only where machines and
 //! runs differ (src/normalize.rs).
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! Where the printed chapter and the code the book ran disagree, what each
 //! really does (the differences are listed in src/steps.rs).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
@@ -56,7 +56,7 @@ fn build_listing_20_7_as_printed() -> std::path::PathBuf {
 
 #[test]
 fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
-    let not_found = include_str!("../404.html");
+    let not_found = include_str!("../../404.html");
 
     // The listing file (our stage): the body is 404.html, and
     // Content-Length counts all of it.

@@ -2,7 +2,7 @@
 //! is tested against projects made from our own stages, laid out as the
 //! reader's `hello` project is.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -142,29 +142,37 @@ fn next_starts_at_the_first_step() {
 
 /// A reader's `hello` project made from our stage `step`: Cargo.toml for a
 /// package named `hello`, src/main.rs without our scaffold lines, src/lib.rs,
-/// and the HTML files (unless `html` is false). Built once per test run.
+/// and the HTML files (unless `html` is false). Files are written only when
+/// they differ, so that a warm run does not rebuild the project.
 fn project_from(step: &str, html: bool) -> PathBuf {
     let dir = root().join(format!(
         "target/tour-tests/projects/{step}{}",
         if html { "" } else { "-no-html" }
     ));
-    let _ = std::fs::remove_dir_all(dir.join("src"));
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
-    )
-    .unwrap();
+    let write = |rel: &str, contents: String| {
+        let path = dir.join(rel);
+        if std::fs::read_to_string(&path).ok().as_ref() != Some(&contents) {
+            std::fs::write(&path, contents).unwrap();
+        }
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n"
+            .to_string(),
+    );
     let main = common::read_repo(&format!("stages/{step}/main.rs"))
         .replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "");
-    std::fs::write(dir.join("src/main.rs"), main).unwrap();
-    let lib = root().join(format!("stages/{step}/lib.rs"));
-    if lib.is_file() {
-        std::fs::copy(lib, dir.join("src/lib.rs")).unwrap();
+    write("src/main.rs", main);
+    let lib = format!("stages/{step}/lib.rs");
+    if root().join(&lib).is_file() {
+        write("src/lib.rs", common::read_repo(&lib));
+    } else {
+        let _ = std::fs::remove_file(dir.join("src/lib.rs"));
     }
     for file in ["hello.html", "404.html"] {
         if html {
-            std::fs::copy(root().join(file), dir.join(file)).unwrap();
+            write(file, common::read_repo(file));
         } else {
             let _ = std::fs::remove_file(dir.join(file));
         }

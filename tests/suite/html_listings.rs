@@ -2,7 +2,7 @@
 //! puzzled: the bin says which file the listing is, prints it, and exits
 //! without starting a server.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -10,8 +10,12 @@ use predicates::prelude::*;
 #[test]
 fn html_listing_bins_name_their_file_print_it_and_exit() {
     for (bin, file, html) in [
-        ("listing-20-04", "hello.html", include_str!("../hello.html")),
-        ("listing-20-08", "404.html", include_str!("../404.html")),
+        (
+            "listing-20-04",
+            "hello.html",
+            include_str!("../../hello.html"),
+        ),
+        ("listing-20-08", "404.html", include_str!("../../404.html")),
     ] {
         Command::new(common::stage_exe(bin))
             .current_dir(env!("CARGO_MANIFEST_DIR"))

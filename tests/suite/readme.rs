@@ -1,7 +1,7 @@
 //! README.md is the newcomer's first page: it must start with the two
 //! commands, and its table of steps must be the registry's.
 
-mod common;
+use crate::common;
 
 #[test]
 fn readme_starts_with_the_final_server_and_the_test_command() {

@@ -2,7 +2,7 @@
 //! is false. Timing claims use wide margins around the book's 5-second
 //! sleep: "waits" means at least 3 s, "does not wait" means under 2 s.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::TcpStream;

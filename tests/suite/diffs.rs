@@ -2,7 +2,7 @@
 //! code silently between two listings, and a pinned diff makes any such
 //! change, ours or the book's, show up in review.
 
-mod common;
+use crate::common;
 
 use companion::diff;
 use companion::steps::STEPS;

@@ -2,7 +2,7 @@
 //! matter, a port in use is one sentence, and a failing test still kills
 //! and reaps its server.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::thread;

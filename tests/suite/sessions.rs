@@ -2,7 +2,7 @@
 //! the way the chapter does, and pin the raw bytes both ways and everything
 //! the server printed (snapshots/<step>.session.snap).
 
-mod common;
+use crate::common;
 
 use std::thread;
 

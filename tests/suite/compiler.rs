@@ -3,7 +3,7 @@
 //! fail with exactly the book's error codes, and every position the book
 //! prints in a compiler message is a position in our stage files.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,0 +1,32 @@
+//! The whole suite, one test binary: it links once, and its tests run side
+//! by side (each server in a network of its own where Linux allows; taking
+//! turns on the real port elsewhere). One module per kind of check; each
+//! test is named after the claim it checks.
+
+mod common;
+
+// The book's code: the registry agrees with stages/, Cargo and STAGES.md;
+// the stages are the book's text; the printed differences are pinned.
+mod html_listings;
+mod print_differences;
+mod registry;
+mod seeds;
+
+// What the compiler says about each step: codes, positions, pinned output.
+mod compiler;
+mod walkthrough;
+
+// What each server does: pinned sessions, the chapter's claims, the pools
+// themselves, real clients and a real browser.
+mod browser;
+mod claims;
+mod clients;
+mod pools;
+mod sessions;
+
+// Our own tools: the harness, the diffs, the book, the tour, README.
+mod book;
+mod diffs;
+mod harness;
+mod readme;
+mod tour;
