@@ -56,6 +56,21 @@ fn the_stages_are_a_package_of_their_own_that_depends_on_nothing() {
 }
 
 #[test]
+fn the_suite_is_one_test_binary() {
+    // One integration-test crate links once and runs its tests side by
+    // side; a second tests/*.rs would be linked and run after it.
+    let metadata = workspace();
+    let tests: Vec<&str> = metadata
+        .packages
+        .iter()
+        .flat_map(|p| p.targets.iter())
+        .filter(|t| t.is_test())
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(tests, ["suite"]);
+}
+
+#[test]
 fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
     let metadata = workspace();
     let package = metadata
