@@ -148,14 +148,22 @@ pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
                     is_warning: matches!(d.level, DiagnosticLevel::Warning),
                     code: d.code.map(|c| c.code),
                     message: d.message,
+                    // The message's own spans, then its notes' (`note: ...
+                    // --> src/lib.rs:47:33`), which count as labels.
                     spans: d
                         .spans
                         .iter()
-                        .map(|s| Span {
+                        .map(|s| (s, s.is_primary))
+                        .chain(
+                            d.children
+                                .iter()
+                                .flat_map(|c| c.spans.iter().map(|s| (s, false))),
+                        )
+                        .map(|(s, primary)| Span {
                             file: file_name(&s.file_name),
                             line: s.line_start as u32,
                             column: s.column_start as u32,
-                            primary: s.is_primary,
+                            primary,
                         })
                         .collect(),
                     rendered: d.rendered.unwrap_or_default(),

@@ -404,10 +404,31 @@ pub fn render(t: &Transcript) -> String {
         out.push_str("== server stdout ==\n");
         out.push_str(&or_nothing(&stdout));
     }
-    out.push_str("== server stderr ==\n");
-    out.push_str(&or_nothing(&crate::normalize::server_stderr(
-        &t.server.stderr,
-    )));
+    let stderr = crate::normalize::server_stderr(&t.server.stderr);
+    let panics = panic_blocks(&stderr);
+    if t.awaited_exit().is_some() && panics.len() > 1 {
+        // A pool whose workers panic while it shuts down: the first holds
+        // the lock when it panics, so the others panic on the poisoned
+        // mutex, and the process exits as soon as `main` panics. How many
+        // of those messages get out, and in which order, varies from run to
+        // run: each message is shown once, sorted, and the poisoned-lock
+        // ones (0 to 3 of them get printed) are left out.
+        out.push_str(
+            "== server stderr (each panic message once, sorted; the workers' panics on the \
+             poisoned lock are left out: how many get printed before the process exits varies) ==\n",
+        );
+        let mut once: Vec<&str> = panics
+            .into_iter()
+            .filter(|p| !p.contains("`Err` value: PoisonError"))
+            .collect();
+        once.sort_unstable();
+        once.dedup();
+        out.push_str(&once.join("\n\n"));
+        out.push('\n');
+    } else {
+        out.push_str("== server stderr ==\n");
+        out.push_str(&or_nothing(&stderr));
+    }
     out.push_str("== server ==\n");
     out.push_str(&match &t.server.ending {
         Ending::Exited(code) => format!("exited with status {code}\n"),
@@ -443,6 +464,26 @@ fn render_exchange(out: &mut String, x: &Exchange) {
     out.push('\n');
 }
 
+/// The panic messages in a server's stderr, each from its `thread '...'
+/// panicked at` line up to the next one (the rest of the text, if any, stays
+/// with the message before it), without the blank lines around them.
+fn panic_blocks(stderr: &str) -> Vec<&str> {
+    let mut starts: Vec<usize> = stderr
+        .match_indices("thread '")
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || stderr[..at].ends_with('\n'))
+        .collect();
+    if starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    starts
+        .iter()
+        .zip(starts.iter().skip(1).chain([&stderr.len()]))
+        .map(|(&from, &to)| stderr[from..to].trim())
+        .filter(|block| block.contains(" panicked at "))
+        .collect()
+}
+
 fn or_nothing(text: &str) -> String {
     if text.is_empty() {
         "(nothing)\n".to_string()
@@ -473,6 +514,19 @@ mod tests {
             "Worker [ID] got a job; executing.\nShutting down.\nWorker [ID] got a job; executing.\n"
         );
         assert_eq!(ids, [2, 0]);
+    }
+
+    #[test]
+    fn panic_blocks_split_at_each_thread_that_panicked() {
+        let stderr = "\nthread '<unnamed>' ([TID]) panicked at lib.rs:72:59:\nRecvError\nnote: run with `RUST_BACKTRACE=1`\n\nthread 'main' ([TID]) panicked at lib.rs:58:34:\nAny { .. }\n";
+        assert_eq!(
+            panic_blocks(stderr),
+            [
+                "thread '<unnamed>' ([TID]) panicked at lib.rs:72:59:\nRecvError\nnote: run with `RUST_BACKTRACE=1`",
+                "thread 'main' ([TID]) panicked at lib.rs:58:34:\nAny { .. }",
+            ]
+        );
+        assert!(panic_blocks("").is_empty());
     }
 
     #[test]

@@ -15,14 +15,17 @@ pub enum Section {
 }
 
 impl Section {
-    /// The chapter's heading for this section.
-    pub fn heading(self) -> &'static str {
-        match self {
-            Section::SingleThreaded => "Building a Single-Threaded Web Server",
-            Section::Multithreaded => {
+    /// The chapter's heading for this section, as `printing` words it.
+    pub fn heading(self, printing: Printing) -> &'static str {
+        match (self, printing) {
+            (Section::SingleThreaded, _) => "Building a Single-Threaded Web Server",
+            (Section::Multithreaded, Printing::Edition2024) => {
+                "From a Single-Threaded to a Multithreaded Server"
+            }
+            (Section::Multithreaded, _) => {
                 "Turning Our Single-Threaded Server into a Multithreaded Server"
             }
-            Section::GracefulShutdown => "Graceful Shutdown and Cleanup",
+            (Section::GracefulShutdown, _) => "Graceful Shutdown and Cleanup",
         }
     }
 }
@@ -102,15 +105,27 @@ pub enum Printing {
     /// The online edition of the same era as the print edition, whose full
     /// final code differs from listing 20-25.
     Online,
+    /// Today's edition: chapter 21 (online, and the third print edition),
+    /// Rust 2024, listings 21-1 to 21-25.
+    Edition2024,
 }
 
 impl Printing {
-    /// The seed file (in ../shared/seeds/) that holds this printing's text.
+    /// The file of ../shared/ that holds this printing's text.
     pub fn seed(self) -> &'static str {
         match self {
-            Printing::Print2021 => "002_d978aaf36225f741.txt",
-            Printing::Print2018 => "000_140cad0c53e4a0f6.txt",
-            Printing::Online => "001_8b2b6d0908183201.txt",
+            Printing::Print2021 => "seeds/002_d978aaf36225f741.txt",
+            Printing::Print2018 => "seeds/000_140cad0c53e4a0f6.txt",
+            Printing::Online => "seeds/001_8b2b6d0908183201.txt",
+            Printing::Edition2024 => "current-edition/nostarch-chapter21.md",
+        }
+    }
+
+    /// The chapter's number in this printing.
+    pub fn chapter(self) -> u32 {
+        match self {
+            Printing::Edition2024 => 21,
+            _ => 20,
         }
     }
 
@@ -120,6 +135,7 @@ impl Printing {
             Printing::Print2021 => "print edition (Rust 2021)",
             Printing::Print2018 => "2018 printing",
             Printing::Online => "online edition",
+            Printing::Edition2024 => "today's edition (chapter 21, Rust 2024)",
         }
     }
 }
@@ -175,7 +191,7 @@ impl Step {
     /// "Listing 20-1" or the step's name for unnumbered steps.
     pub fn label(&self) -> String {
         match (self.listing, self.printing) {
-            (Some(n), Printing::Print2021) => format!("Listing {n}"),
+            (Some(n), Printing::Print2021 | Printing::Edition2024) => format!("Listing {n}"),
             (Some(n), other) => format!("Listing {n} ({})", other.name()),
             (None, _) => self.name.to_string(),
         }
@@ -214,7 +230,7 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
 
 use Files::{Html, Main, MainAndLib};
 use Outcome::{Compiles, FailsWith, Warns};
-use Printing::{Online, Print2018, Print2021};
+use Printing::{Edition2024, Online, Print2018, Print2021};
 use Section::{GracefulShutdown, Multithreaded, SingleThreaded};
 
 /// Every step of the chapter, in the chapter's order.
@@ -727,6 +743,369 @@ pub static STEPS: &[Step] = &[
         printing: Online,
         diff_from: Some("listing-20-25"),
     },
+    Step {
+        name: "listing-21-01",
+        listing: Some("21-1"),
+        title: "Accept connections and print a line for each one",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Warns(&["unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[87],
+        printing: Edition2024,
+        diff_from: Some("listing-20-01"),
+    },
+    Step {
+        name: "listing-21-02",
+        listing: Some("21-2"),
+        title: "Read the request's header lines and print them",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Warns(&["unused_mut"]),
+        book_messages: &[],
+        print_blocks: &[195],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-03",
+        listing: Some("21-3"),
+        title: "Answer every request with an empty 200 OK",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Warns(&["unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[375],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-04",
+        listing: Some("21-4"),
+        title: "The page to serve: hello.html",
+        section: SingleThreaded,
+        files: Html("hello.html"),
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[414],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-05",
+        listing: Some("21-5"),
+        title: "Send hello.html as the body, with a Content-Length header",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Warns(&["unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[437],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-06",
+        listing: Some("21-6"),
+        title: "Serve the page only for GET /; leave other requests unanswered",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[499],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-07",
+        listing: Some("21-7"),
+        title: "Answer other requests with 404 and an error page",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[551],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-08",
+        listing: Some("21-8"),
+        title: "The error page: 404.html",
+        section: SingleThreaded,
+        files: Html("404.html"),
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[576],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-09",
+        listing: Some("21-9"),
+        title: "Refactor: choose status line and file first, then respond once",
+        section: SingleThreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[613],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-10",
+        listing: Some("21-10"),
+        title: "Add a slow /sleep route that holds up everything behind it",
+        section: Multithreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[686],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-11",
+        listing: Some("21-11"),
+        title: "Spawn a new thread for every connection",
+        section: Multithreaded,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[801],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-12",
+        listing: Some("21-12"),
+        title: "Write the ThreadPool calls before ThreadPool exists",
+        section: Multithreaded,
+        files: Main,
+        outcome: FailsWith(&["E0433"]),
+        book_messages: &[msg("E0433", "main.rs", 11, 16)],
+        print_blocks: &[841],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-01-define-threadpool-struct-2024",
+        listing: None,
+        title: "An empty ThreadPool struct in lib.rs, with no new yet",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[msg("E0599", "main.rs", 12, 28)],
+        print_blocks: &[901, 912],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-02-impl-threadpool-new-2024",
+        listing: None,
+        title: "ThreadPool::new exists, execute does not",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0599"]),
+        book_messages: &[msg("E0599", "main.rs", 17, 14)],
+        print_blocks: &[942],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-03-define-execute-2024",
+        listing: None,
+        title: "An execute that accepts the closure and never runs it",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1014],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-13",
+        listing: Some("21-13"),
+        title: "ThreadPool::new refuses a pool of zero threads",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1069],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-14",
+        listing: Some("21-14"),
+        title: "Make room for the threads in a Vec of JoinHandles",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code", "unused_mut", "unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1135],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-15",
+        listing: Some("21-15"),
+        title: "Workers, each with an id and an idle thread",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code", "unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1226],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-16",
+        listing: Some("21-16"),
+        title: "The pool creates a channel and keeps its sending end",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code", "unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1319],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-17",
+        listing: Some("21-17"),
+        title: "Hand the one receiver to every worker (moved in a loop)",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0382"]),
+        book_messages: &[
+            msg("E0382", "lib.rs", 26, 42),
+            label("E0382", "lib.rs", 47, 33),
+        ],
+        print_blocks: &[1360],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-18",
+        listing: Some("21-18"),
+        title: "Share the receiver through an Arc and a Mutex",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code", "path_statements", "unused_variables"]),
+        book_messages: &[],
+        print_blocks: &[1449],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-19",
+        listing: Some("21-19"),
+        title: "Job becomes a boxed closure and execute sends it",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code", "path_statements"]),
+        book_messages: &[],
+        print_blocks: &[1504],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-20",
+        listing: Some("21-20"),
+        title: "Workers loop, taking jobs off the channel and running them",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code"]),
+        book_messages: &[],
+        print_blocks: &[1544],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-21",
+        listing: Some("21-21"),
+        title: "The while-let worker that keeps the lock while it works",
+        section: Multithreaded,
+        files: MainAndLib,
+        outcome: Warns(&["dead_code"]),
+        book_messages: &[],
+        print_blocks: &[1653],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-22",
+        listing: Some("21-22"),
+        title: "Join every worker on drop (cannot move out of the thread)",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: FailsWith(&["E0507"]),
+        book_messages: &[msg("E0507", "lib.rs", 52, 13)],
+        print_blocks: &[1720],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-04-update-drop-definition-2024",
+        listing: None,
+        title: "Drain the workers out of the pool and join each one",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1789],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-23",
+        listing: Some("21-23"),
+        title: "Drop the sender before joining the workers",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1830],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-24",
+        listing: Some("21-24"),
+        title: "Workers leave their loop when the channel closes",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1879],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "listing-21-25",
+        listing: Some("21-25"),
+        title: "Serve two requests, then shut down gracefully",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1912],
+        printing: Edition2024,
+        diff_from: None,
+    },
+    Step {
+        name: "no-listing-07-final-code-2024",
+        listing: None,
+        title: "The full final code, still with the Option-based Worker",
+        section: GracefulShutdown,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[1996, 2048],
+        printing: Edition2024,
+        diff_from: None,
+    },
 ];
 
 /// A place where the print edition's text of a listing differs from the
@@ -767,22 +1146,37 @@ pub static PRINT_DIFFERENCES: &[PrintDifference] = &[
 /// The tables of steps that README.md shows (a test keeps README in step
 /// with this registry): the main line's, and then the other printings'.
 pub fn markdown_table() -> String {
+    let rows = |printing: Printing| -> String {
+        STEPS
+            .iter()
+            .filter(|s| s.printing == printing)
+            .map(|step| {
+                format!(
+                    "| `{}` | {} | {} | {} |\n",
+                    step.name,
+                    step.listing.unwrap_or("–"),
+                    step.title,
+                    builds(step)
+                )
+            })
+            .collect()
+    };
     let mut table =
         String::from("| step (`--bin`) | listing | what it is | builds? |\n|---|---|---|---|\n");
-    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
-        table.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            step.name,
-            step.listing.unwrap_or("–"),
-            step.title,
-            builds(step)
-        ));
-    }
+    table.push_str(&rows(Printing::Print2021));
+    table.push_str(
+        "\nToday's edition, chapter 21 (Rust 2024), in the order its text shows them:\n\n\
+         | step (`--bin`) | listing | what it is | builds? |\n|---|---|---|---|\n",
+    );
+    table.push_str(&rows(Printing::Edition2024));
     table.push_str(
         "\nThe other printings' steps, in the order their printing shows them:\n\n\
          | step (`--bin`) | printing | listing | what it is | builds? |\n|---|---|---|---|---|\n",
     );
-    for step in STEPS.iter().filter(|s| s.printing != Printing::Print2021) {
+    for step in STEPS
+        .iter()
+        .filter(|s| matches!(s.printing, Printing::Print2018 | Printing::Online))
+    {
         table.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             step.name,
@@ -815,10 +1209,15 @@ pub fn resolve(input: &str) -> Result<&'static Step, String> {
     if let Some(step) = find(input) {
         return Ok(step);
     }
+    // A listing number: `22` and `20-22` are chapter 20's (the main line),
+    // `21-22` today's edition's.
     let number = input.strip_prefix("listing-").unwrap_or(input);
-    let number = number.strip_prefix("20-").unwrap_or(number);
-    if let Ok(n) = number.parse::<u32>() {
-        let listing = format!("20-{n}");
+    let (chapter, number) = match number.split_once('-') {
+        Some((chapter, n)) => (chapter.parse::<u32>().ok(), n),
+        None => (Some(20), number),
+    };
+    if let (Some(chapter), Ok(n)) = (chapter, number.parse::<u32>()) {
+        let listing = format!("{chapter}-{n}");
         if let Some(step) = STEPS.iter().find(|s| s.listing == Some(listing.as_str())) {
             return Ok(step);
         }
@@ -840,8 +1239,8 @@ pub fn resolve(input: &str) -> Result<&'static Step, String> {
         }
     }
     Err(format!(
-        "there is no step `{input}`: steps are named like `20-22`, `listing-20-22` or \
-         `no-listing-04` (`cargo run -- list` shows them all)"
+        "there is no step `{input}`: steps are named like `20-22`, `listing-20-22`, \
+         `21-22` or `no-listing-04` (`cargo run -- list` shows them all)"
     ))
 }
 
@@ -860,6 +1259,17 @@ mod tests {
         assert_eq!(
             resolve("no-listing-04").unwrap().name,
             "no-listing-04-update-worker-definition"
+        );
+        // Today's edition by its own numbers; the main line stays the default.
+        for form in ["21-22", "listing-21-22", "listing-21-22 "] {
+            assert_eq!(resolve(form).unwrap().name, "listing-21-22", "{form}");
+        }
+        assert_eq!(resolve("21-1").unwrap().name, "listing-21-01");
+        assert_eq!(
+            resolve("no-listing-04-update-drop-definition")
+                .unwrap()
+                .name,
+            "no-listing-04-update-drop-definition-2024"
         );
     }
 

@@ -16,11 +16,15 @@ pub struct Listing {
     pub first_reader: &'static str,
 }
 
-/// The repository root, where `hello.html` and `404.html` live (the parent
-/// of the stages' package).
+/// The repository root, where `hello.html` and `404.html` live: the folder
+/// above the stages' package that pins the toolchain.
 fn root() -> PathBuf {
-    let stages = Path::new(env!("CARGO_MANIFEST_DIR"));
-    stages.parent().unwrap_or(stages).to_path_buf()
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+    package
+        .ancestors()
+        .find(|dir| dir.join("rust-toolchain.toml").is_file())
+        .unwrap_or(package)
+        .to_path_buf()
 }
 
 /// Say which file the listing is, where it lives and which steps read it;

@@ -9,8 +9,8 @@ pub fn list() -> anyhow::Result<ExitCode> {
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
         let heading = match step.printing {
-            Printing::Print2021 => step.section.heading().to_string(),
-            other => format!("{}: {}", other.name(), step.section.heading()),
+            Printing::Print2021 => step.section.heading(step.printing).to_string(),
+            other => format!("{}: {}", other.name(), step.section.heading(other)),
         };
         if section.as_ref() != Some(&heading) {
             anstream::println!("\n{BOLD}{heading}{BOLD:#}");

@@ -107,9 +107,10 @@ fn every_include_points_at_an_existing_file_and_range() {
 
 #[test]
 fn every_step_or_snapshot_a_page_names_exists() {
-    let step_name =
-        Regex::new(r"\b(no-listing-0\d-[a-z]+(?:-[a-z]+)*(?:-2018)?|listing-20-\d\d(?:-2018)?)\b")
-            .unwrap();
+    let step_name = Regex::new(
+        r"\b(no-listing-0\d-[a-z]+(?:-[a-z]+)*(?:-2018|-2024)?|listing-2[01]-\d\d(?:-2018)?)\b",
+    )
+    .unwrap();
     let snapshot = Regex::new(r"snapshots/([A-Za-z0-9_.-]+\.snap)").unwrap();
     for (page, text) in pages() {
         for name in step_name.captures_iter(&text) {

@@ -42,7 +42,16 @@ fn line_index(stdout: &str, line: &str) -> usize {
 
 #[test]
 fn single_threaded_server_makes_root_wait_for_sleep_listing_20_10() {
-    let took = time_of_root_behind_sleep("listing-20-10");
+    single_threaded_server_makes_root_wait_for_sleep("listing-20-10");
+}
+
+#[test]
+fn single_threaded_server_makes_root_wait_for_sleep_listing_21_10() {
+    single_threaded_server_makes_root_wait_for_sleep("listing-21-10");
+}
+
+fn single_threaded_server_makes_root_wait_for_sleep(step: &str) {
+    let took = time_of_root_behind_sleep(step);
     assert!(
         took >= WAITS_AT_LEAST,
         "/ took {took:?} behind /sleep: it should wait about 5 s"
@@ -51,7 +60,16 @@ fn single_threaded_server_makes_root_wait_for_sleep_listing_20_10() {
 
 #[test]
 fn a_thread_per_connection_serves_root_without_waiting_listing_20_11() {
-    let took = time_of_root_behind_sleep("listing-20-11");
+    a_thread_per_connection_serves_root_without_waiting("listing-20-11");
+}
+
+#[test]
+fn a_thread_per_connection_serves_root_without_waiting_listing_21_11() {
+    a_thread_per_connection_serves_root_without_waiting("listing-21-11");
+}
+
+fn a_thread_per_connection_serves_root_without_waiting(step: &str) {
+    let took = time_of_root_behind_sleep(step);
     assert!(
         took < NO_WAIT_UNDER,
         "/ took {took:?}: it should not wait for /sleep"
@@ -60,7 +78,16 @@ fn a_thread_per_connection_serves_root_without_waiting_listing_20_11() {
 
 #[test]
 fn the_thread_pool_serves_root_without_waiting_listing_20_20() {
-    let took = time_of_root_behind_sleep("listing-20-20");
+    the_thread_pool_serves_root_without_waiting("listing-20-20");
+}
+
+#[test]
+fn the_thread_pool_serves_root_without_waiting_listing_21_20() {
+    the_thread_pool_serves_root_without_waiting("listing-21-20");
+}
+
+fn the_thread_pool_serves_root_without_waiting(step: &str) {
+    let took = time_of_root_behind_sleep(step);
     assert!(
         took < NO_WAIT_UNDER,
         "/ took {took:?}: it should not wait for /sleep"
@@ -69,7 +96,16 @@ fn the_thread_pool_serves_root_without_waiting_listing_20_20() {
 
 #[test]
 fn the_while_let_worker_makes_root_wait_despite_four_workers_listing_20_21() {
-    let took = time_of_root_behind_sleep("listing-20-21");
+    the_while_let_worker_makes_root_wait_despite_four_workers("listing-20-21");
+}
+
+#[test]
+fn the_while_let_worker_makes_root_wait_despite_four_workers_listing_21_21() {
+    the_while_let_worker_makes_root_wait_despite_four_workers("listing-21-21");
+}
+
+fn the_while_let_worker_makes_root_wait_despite_four_workers(step: &str) {
+    let took = time_of_root_behind_sleep(step);
     assert!(
         took >= WAITS_AT_LEAST,
         "/ took {took:?}: the while-let worker holds the lock during /sleep, so / should wait"
@@ -97,7 +133,16 @@ fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
 
 #[test]
 fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_20_20() {
-    let Some(most) = most_threads_under_load("listing-20-20", 12) else {
+    the_pool_never_has_more_than_four_workers_however_many_connections("listing-20-20");
+}
+
+#[test]
+fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_21_20() {
+    the_pool_never_has_more_than_four_workers_however_many_connections("listing-21-20");
+}
+
+fn the_pool_never_has_more_than_four_workers_however_many_connections(step: &str) {
+    let Some(most) = most_threads_under_load(step, 12) else {
         common::say_past_capture(NO_THREAD_COUNT);
         return;
     };
@@ -110,9 +155,18 @@ fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_20
 
 #[test]
 fn a_thread_per_connection_grows_with_the_connections_listing_20_11() {
+    a_thread_per_connection_grows_with_the_connections("listing-20-11");
+}
+
+#[test]
+fn a_thread_per_connection_grows_with_the_connections_listing_21_11() {
+    a_thread_per_connection_grows_with_the_connections("listing-21-11");
+}
+
+fn a_thread_per_connection_grows_with_the_connections(step: &str) {
     // The counterpart of the pool's bound, and proof that the count sees
     // threads: listing 20-11 has one thread per open connection.
-    let Some(most) = most_threads_under_load("listing-20-11", 12) else {
+    let Some(most) = most_threads_under_load(step, 12) else {
         common::say_past_capture(NO_THREAD_COUNT);
         return;
     };
@@ -125,7 +179,16 @@ fn a_thread_per_connection_grows_with_the_connections_listing_20_11() {
 
 #[test]
 fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_20_25() {
-    let mut server = common::start("listing-20-25");
+    the_final_server_serves_two_requests_then_shuts_down_gracefully("listing-20-25");
+}
+
+#[test]
+fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_21_25() {
+    the_final_server_serves_two_requests_then_shuts_down_gracefully("listing-21-25");
+}
+
+fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
+    let mut server = common::start(step);
     let first = exchange("/", EXCHANGE_TIMEOUT);
     assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
     // The second request is slow: the shutdown has to wait for it.
@@ -195,6 +258,15 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_20_25
 
 #[test]
 fn a_connection_closed_without_a_request_makes_the_final_server_exit_101_listing_20_25() {
+    a_connection_closed_without_a_request_makes_the_final_server_exit_101("listing-20-25");
+}
+
+#[test]
+fn a_connection_closed_without_a_request_makes_the_final_server_exit_101_listing_21_25() {
+    a_connection_closed_without_a_request_makes_the_final_server_exit_101("listing-21-25");
+}
+
+fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &str) {
     // What a browser's unused extra connection does (see tests/browser.rs),
     // made deterministic: the page first, then a connection that closes
     // without a request. handle_connection unwraps a request line that
@@ -202,7 +274,7 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101_listing
     // join().unwrap() panics on it. (With the two the other way round, the
     // page can be cut off: the process may exit while another worker is
     // still writing it.)
-    let mut server = common::start("listing-20-25");
+    let mut server = common::start(step);
     let page = exchange("/", EXCHANGE_TIMEOUT);
     assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
     drop(TcpStream::connect(ADDRESS).unwrap());

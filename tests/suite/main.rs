@@ -14,6 +14,7 @@ mod seeds;
 
 // What the compiler says about each step: codes, positions, pinned output.
 mod compiler;
+mod current_edition;
 mod walkthrough;
 
 // What each server does: pinned sessions, the chapter's claims, the pools

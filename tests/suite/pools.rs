@@ -10,16 +10,38 @@ use std::thread;
 use std::time::Duration;
 
 #[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
 #[path = "../../stages/no-listing-06-fix-threadpool-drop/lib.rs"]
 mod no_listing_06;
 
 #[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
 #[path = "../../stages/listing-20-23/lib.rs"]
 mod listing_20_23;
 
 #[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
 #[path = "../../stages/listing-20-24/lib.rs"]
 mod listing_20_24;
+
+// Today's edition's pools (Rust 2024 code; what these tests exercise means
+// the same in this crate's edition).
+#[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
+#[path = "../../stages/no-listing-04-update-drop-definition-2024/lib.rs"]
+mod no_listing_04_2024;
+
+#[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
+#[path = "../../stages/listing-21-23/lib.rs"]
+mod listing_21_23;
+
+#[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the book's file, formatted as the book formats it
+#[path = "../../stages/listing-21-24/lib.rs"]
+mod listing_21_24;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// How long a drop may take to count as prompt; one that takes longer is
 /// taken to block (none of these pools has work left when it is dropped).
@@ -69,8 +91,20 @@ fn drop_within_bound<P: Send + 'static>(pool: P) -> Option<thread::Result<()>> {
 
 #[test]
 fn dropping_the_no_listing_06_pool_blocks_forever() {
-    let pool = no_listing_06::ThreadPool::new(4);
-    let exited = occupy_all_four(|job| pool.execute(job));
+    drop_blocks_forever(no_listing_06::ThreadPool::new(4), |p, job| p.execute(job));
+}
+
+#[test]
+fn dropping_the_no_listing_04_update_drop_definition_2024_pool_blocks_forever() {
+    // Today's edition joins through `drain(..)` instead of an `Option`, and
+    // compiles at once; the workers still loop on recv() forever.
+    drop_blocks_forever(no_listing_04_2024::ThreadPool::new(4), |p, job| {
+        p.execute(job)
+    });
+}
+
+fn drop_blocks_forever<P: Send + 'static>(pool: P, execute: impl Fn(&P, Job)) {
+    let exited = occupy_all_four(|job| execute(&pool, job));
     // Its workers loop on recv() forever and the sender is never dropped,
     // so joining the first worker never returns. (The blocked thread is
     // left behind; the test process ends it.)
@@ -83,9 +117,21 @@ fn dropping_the_no_listing_06_pool_blocks_forever() {
 
 #[test]
 fn dropping_the_listing_20_23_pool_panics_because_its_workers_panic() {
-    let pool = listing_20_23::ThreadPool::new(4);
-    let exited = occupy_all_four(|job| pool.execute(job));
-    // Dropping the sender makes every worker's recv() fail, and 20-23's
+    drop_panics_because_the_workers_panic(listing_20_23::ThreadPool::new(4), |p, job| {
+        p.execute(job)
+    });
+}
+
+#[test]
+fn dropping_the_listing_21_23_pool_panics_because_its_workers_panic() {
+    drop_panics_because_the_workers_panic(listing_21_23::ThreadPool::new(4), |p, job| {
+        p.execute(job)
+    });
+}
+
+fn drop_panics_because_the_workers_panic<P: Send + 'static>(pool: P, execute: impl Fn(&P, Job)) {
+    let exited = occupy_all_four(|job| execute(&pool, job));
+    // Dropping the sender makes every worker's recv() fail, and these
     // workers still unwrap() it: each worker thread panics, so the first
     // join returns Err and drop's own unwrap() panics. The book never drops
     // this pool (its server loops forever), so it never shows.
@@ -111,8 +157,16 @@ fn dropping_the_listing_20_23_pool_panics_because_its_workers_panic() {
 
 #[test]
 fn dropping_the_listing_20_24_pool_joins_all_four_workers_promptly() {
-    let pool = listing_20_24::ThreadPool::new(4);
-    let exited = occupy_all_four(|job| pool.execute(job));
+    drop_joins_all_four_promptly(listing_20_24::ThreadPool::new(4), |p, job| p.execute(job));
+}
+
+#[test]
+fn dropping_the_listing_21_24_pool_joins_all_four_workers_promptly() {
+    drop_joins_all_four_promptly(listing_21_24::ThreadPool::new(4), |p, job| p.execute(job));
+}
+
+fn drop_joins_all_four_promptly<P: Send + 'static>(pool: P, execute: impl Fn(&P, Job)) {
+    let exited = occupy_all_four(|job| execute(&pool, job));
     let result = drop_within_bound(pool).expect("drop returned within the bound");
     assert!(result.is_ok(), "drop did not panic");
     // join() returns only after a thread has ended, thread-locals included:
@@ -147,8 +201,6 @@ macro_rules! pool_with_worker_threads {
 
 pool_with_worker_threads!(two_loops_2018, "../../stages/listing-20-24-2018/lib.rs");
 pool_with_worker_threads!(one_loop_2018, "pools/one_loop_2018.rs");
-
-type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// The 2018 printing's scenario for why drop needs two loops: worker 0 is
 /// busy, the other workers are idle, and the pool is dropped. Returns

@@ -9,8 +9,18 @@ use std::collections::BTreeMap;
 use companion::compile::{cargo, root};
 use companion::steps::{Files, Printing, Step, STEPS};
 
-/// The package of the book's code (stages/Cargo.toml).
-const STAGES_PACKAGE: &str = "hello";
+/// The packages of the book's code: chapter 20 (stages/Cargo.toml) and
+/// chapter 21 (stages/chapter-21/Cargo.toml, Rust 2024).
+const STAGES_PACKAGES: [(&str, &str, &str); 2] = [
+    ("hello", "stages/Cargo.toml", "2021"),
+    ("hello-2024", "stages/chapter-21/Cargo.toml", "2024"),
+];
+
+fn is_stages(package: &cargo_metadata::Package) -> bool {
+    STAGES_PACKAGES
+        .iter()
+        .any(|(name, _, _)| package.name.as_str() == *name)
+}
 
 const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
 
@@ -24,35 +34,38 @@ fn workspace() -> cargo_metadata::Metadata {
 }
 
 #[test]
-fn the_stages_are_a_package_of_their_own_that_depends_on_nothing() {
+fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
     let metadata = workspace();
-    let stages = metadata
-        .packages
-        .iter()
-        .find(|p| p.name.as_str() == STAGES_PACKAGE)
-        .expect("the stages' package is a member of the workspace");
-    assert_eq!(stages.manifest_path, root().join("stages/Cargo.toml"));
-    assert!(
-        stages.dependencies.is_empty(),
-        "the stages depend on nothing, so that a step builds alone: {:?}",
-        stages.dependencies
-    );
-    // Ours has the tour as its only bin: every step is in the stages'.
-    let ours: Vec<&str> = metadata
-        .packages
-        .iter()
-        .filter(|p| p.name.as_str() != STAGES_PACKAGE)
-        .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()))
-        .map(|t| t.name.as_str())
-        .collect();
-    assert_eq!(ours, ["tour"]);
-    // `cargo run --bin <step>` from the root reaches the stages.
     let default: Vec<&str> = metadata
         .workspace_default_packages()
         .iter()
         .map(|p| p.name.as_str())
         .collect();
-    assert!(default.contains(&STAGES_PACKAGE), "{default:?}");
+    for (name, manifest, edition) in STAGES_PACKAGES {
+        let stages = metadata
+            .packages
+            .iter()
+            .find(|p| p.name.as_str() == name)
+            .unwrap_or_else(|| panic!("the package {name} is a member of the workspace"));
+        assert_eq!(stages.manifest_path, root().join(manifest));
+        assert_eq!(stages.edition.as_str(), edition, "{name}");
+        assert!(
+            stages.dependencies.is_empty(),
+            "the stages depend on nothing, so that a step builds alone: {:?}",
+            stages.dependencies
+        );
+        // `cargo run --bin <step>` from the root reaches the stages.
+        assert!(default.contains(&name), "{default:?}");
+    }
+    // Ours has the tour as its only bin: every step is in the stages'.
+    let ours: Vec<&str> = metadata
+        .packages
+        .iter()
+        .filter(|p| !is_stages(p))
+        .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()))
+        .map(|t| t.name.as_str())
+        .collect();
+    assert_eq!(ours, ["tour"]);
 }
 
 #[test]
@@ -73,27 +86,36 @@ fn the_suite_is_one_test_binary() {
 #[test]
 fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
     let metadata = workspace();
-    let package = metadata
+    let bins: BTreeMap<&str, _> = metadata
         .packages
         .iter()
-        .find(|p| p.name.as_str() == STAGES_PACKAGE)
-        .expect("the stages' package");
-    let bins: BTreeMap<&str, _> = package
-        .targets
-        .iter()
-        .filter(|t| t.is_bin())
-        .map(|t| (t.name.as_str(), t))
+        .filter(|p| is_stages(p))
+        .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()).map(move |t| (p, t)))
+        .map(|(p, t)| (t.name.as_str(), (p, t)))
         .collect();
     for step in STEPS {
-        let bin = bins
+        let (package, bin) = bins
             .get(step.name)
-            .unwrap_or_else(|| panic!("step {} has no [[bin]] in stages/Cargo.toml", step.name));
-        assert_eq!(
-            bin.src_path,
-            root().join(step.main_rs()),
-            "{}: bin path",
-            step.name
-        );
+            .unwrap_or_else(|| panic!("step {} has no [[bin]] in the stages' packages", step.name));
+        // Chapter 21's steps are built as Rust 2024, the others as 2021.
+        let expected_package = match step.printing {
+            Printing::Edition2024 => "hello-2024",
+            _ => "hello",
+        };
+        assert_eq!(package.name.as_str(), expected_package, "{}", step.name);
+        let path = std::path::Path::new(bin.src_path.as_str())
+            .components()
+            .fold(std::path::PathBuf::new(), |mut path, c| {
+                // stages/chapter-21/../listing-21-01/main.rs is
+                // stages/listing-21-01/main.rs.
+                if c == std::path::Component::ParentDir {
+                    path.pop();
+                } else {
+                    path.push(c);
+                }
+                path
+            });
+        assert_eq!(path, root().join(step.main_rs()), "{}: bin path", step.name);
         let gated = bin.required_features == ["compile-fail"];
         assert_eq!(
             gated,
@@ -112,9 +134,17 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
 
 #[test]
 fn every_step_has_exactly_its_files_in_stages() {
-    // Besides the steps' folders: the package's manifest, and the module
-    // the two HTML listings' bins share.
-    let ours = ["Cargo.toml", "html_listing.rs"];
+    // Besides the steps' folders: the package's manifest, the module the
+    // HTML listings' bins share, and the book's licence for its code.
+    let ours = [
+        "Cargo.toml",
+        "chapter-21",
+        "html_listing.rs",
+        "README.md",
+        "COPYRIGHT",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
+    ];
     let mut dirs: Vec<String> = std::fs::read_dir(root().join("stages"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -131,9 +161,15 @@ fn every_step_has_exactly_its_files_in_stages() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        let expected: &[&str] = match step.files {
-            Files::MainAndLib => &["lib.rs", "main.rs"],
-            Files::Main | Files::Html(_) => &["main.rs"],
+        // Today's edition's code steps carry the book's 80 columns for
+        // cargo fmt (see every_stage_is_formatted_as_its_printing_formats_it).
+        let fmt_config = step.printing == Printing::Edition2024
+            && !matches!(step.files, Files::Html(_));
+        let expected: &[&str] = match (step.files, fmt_config) {
+            (Files::MainAndLib, false) => &["lib.rs", "main.rs"],
+            (Files::MainAndLib, true) => &["lib.rs", "main.rs", "rustfmt.toml"],
+            (Files::Main, true) => &["main.rs", "rustfmt.toml"],
+            (Files::Main | Files::Html(_), _) => &["main.rs"],
         };
         assert_eq!(files, expected, "files of {}", step.dir());
     }
@@ -240,16 +276,151 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
         return;
     };
     for step in STEPS {
-        let seed = common::read_shared(&shared, &format!("seeds/{}", step.printing.seed()));
+        let seed = common::read_shared(&shared, step.printing.seed());
         let lines: Vec<&str> = seed.lines().collect();
         assert!(!step.print_blocks.is_empty(), "{}", step.name);
         for &n in step.print_blocks {
             let line = lines[n as usize - 1];
-            assert!(
-                line.starts_with("Filename: "),
-                "{}: seed line {n} is {line:?}",
-                step.name
-            );
+            // Today's edition names the file on a line of its own.
+            let names_a_file = match step.printing {
+                Printing::Edition2024 => {
+                    ["src/main.rs", "src/lib.rs", "hello.html", "404.html"].contains(&line)
+                }
+                _ => line.starts_with("Filename: "),
+            };
+            assert!(names_a_file, "{}: seed line {n} is {line:?}", step.name);
         }
     }
+}
+
+/// `text` as rustfmt formats it for `edition`, at `max_width` if given.
+fn rustfmt(text: &str, edition: &str, max_width: Option<u32>) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new("rustfmt");
+    command.current_dir(root()).args(["--edition", edition]);
+    if let Some(width) = max_width {
+        command.args(["--config", &format!("max_width={width}")]);
+    }
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running rustfmt");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "rustfmt: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn without_blank_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_stage_is_formatted_as_its_printing_formats_it() {
+    // Ours in stages/: formatted as rustfmt likes it.
+    let ours = common::read_repo("stages/html_listing.rs");
+    assert_eq!(rustfmt(&ours, "2021", None), ours, "stages/html_listing.rs");
+    let mut blank_line_only = Vec::new();
+    for step in STEPS {
+        let (edition, width) = match step.printing {
+            Printing::Edition2024 => ("2024", Some(80)),
+            _ => ("2021", None),
+        };
+        for file in [Some(step.main_rs()), step.lib_rs()].into_iter().flatten() {
+            let text = common::read_repo(&file);
+            if matches!(step.files, Files::Html(_)) {
+                // These bins are ours, at rustfmt's default width.
+                assert_eq!(rustfmt(&text, edition, None), text, "{file}");
+                continue;
+            }
+            let formatted = rustfmt(&text, edition, width);
+            if formatted == text {
+                continue;
+            }
+            // The book's tool removes its anchor lines after formatting and
+            // keeps the blank lines around them; the book's positions count
+            // those lines, so the stages keep them too. Nothing else may
+            // differ.
+            assert_eq!(
+                step.printing,
+                Printing::Edition2024,
+                "{file} is not formatted as rustfmt formats it"
+            );
+            assert_eq!(
+                without_blank_lines(&formatted),
+                without_blank_lines(&text),
+                "{file} differs from rustfmt's layout in more than blank lines"
+            );
+            blank_line_only.push(file);
+        }
+    }
+    // cargo fmt formats today's edition at the book's 80 columns, and leaves
+    // alone exactly the steps whose blank lines it would take out.
+    for step in STEPS
+        .iter()
+        .filter(|s| s.printing == Printing::Edition2024 && !matches!(s.files, Files::Html(_)))
+    {
+        let config = common::read_repo(&format!("{}/rustfmt.toml", step.dir()));
+        assert!(config.contains("\nmax_width = 80\n"), "{}", step.name);
+        let untouched = blank_line_only.iter().any(|f| f.starts_with(&step.dir()));
+        assert_eq!(
+            config.contains("\ndisable_all_formatting = true\n"),
+            untouched,
+            "{}/rustfmt.toml",
+            step.dir()
+        );
+    }
+    assert_eq!(
+        blank_line_only,
+        [
+            "stages/listing-21-10/main.rs",
+            "stages/listing-21-17/lib.rs",
+            "stages/listing-21-18/lib.rs",
+            "stages/listing-21-19/lib.rs",
+            "stages/listing-21-20/lib.rs",
+            "stages/listing-21-23/lib.rs",
+        ],
+        "the stages where the book's cleaning leaves blank lines rustfmt would remove"
+    );
+}
+
+#[test]
+fn the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning() {
+    let Some(shared) = common::shared_dir(
+        "the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning",
+    ) else {
+        return;
+    };
+    let listings = shared.join("current-edition/listings/ch21-web-server");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(listings).unwrap().flatten() {
+        for file in ["src/main.rs", "src/lib.rs"] {
+            let Ok(text) = std::fs::read_to_string(entry.path().join(file)) else {
+                continue;
+            };
+            assert_eq!(
+                rustfmt(&text, "2024", Some(80)),
+                text,
+                "{}/{file}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} files");
 }

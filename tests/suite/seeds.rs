@@ -10,10 +10,6 @@ use std::path::Path;
 use companion::steps::{self, Files, Printing, PRINT_DIFFERENCES, STEPS};
 use regex::Regex;
 
-const PRINT: &str = "seeds/002_d978aaf36225f741.txt";
-const ONLINE: &str = "seeds/001_8b2b6d0908183201.txt";
-const PRINT_2018: &str = "seeds/000_140cad0c53e4a0f6.txt";
-
 /// The code block the print edition shows after the `Filename:` line `n`
 /// (1-based): (file name as printed, code).
 fn print_block(seed: &str, n: u32) -> (String, String) {
@@ -122,7 +118,7 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT);
+    let seed = common::read_shared(&shared, Printing::Print2021.seed());
     let mut parts = 0;
     for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
         for &n in step.print_blocks {
@@ -158,7 +154,7 @@ fn files_the_chapter_prints_whole_are_our_stage_files() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT);
+    let seed = common::read_shared(&shared, Printing::Print2021.seed());
     for &(name, printed_name) in PRINTED_WHOLE {
         let step = steps::find(name).unwrap();
         let (_, printed) = step
@@ -229,7 +225,7 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
     ) else {
         return;
     };
-    let files = online_files(&common::read_shared(&shared, ONLINE));
+    let files = online_files(&common::read_shared(&shared, Printing::Online.seed()));
     let lib_of = [
         "listing-20-22",
         "no-listing-04-update-worker-definition",
@@ -262,7 +258,7 @@ fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
     else {
         return;
     };
-    let files = online_files(&common::read_shared(&shared, ONLINE));
+    let files = online_files(&common::read_shared(&shared, Printing::Online.seed()));
     let step = steps::find("no-listing-07-final-code").unwrap();
     assert_eq!(files[7].0, "src/main.rs");
     assert_eq!(
@@ -302,7 +298,7 @@ fn the_2018_printings_files_are_our_2018_stages() {
     let Some(shared) = common::shared_dir("the_2018_printings_files_are_our_2018_stages") else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT_2018);
+    let seed = common::read_shared(&shared, Printing::Print2018.seed());
     let mut compared = 0;
     for step in STEPS.iter().filter(|s| s.printing == Printing::Print2018) {
         for &n in step.print_blocks {
@@ -352,7 +348,7 @@ fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
     ) else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT);
+    let seed = common::read_shared(&shared, Printing::Print2021.seed());
     let (_, printed) = print_block(&seed, steps::find("listing-20-07").unwrap().print_blocks[0]);
     // Without the `\`, the newline and the next line's indentation are part
     // of the string: the body gains "\n" and 9 spaces before the HTML.
@@ -371,7 +367,7 @@ fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT);
+    let seed = common::read_shared(&shared, Printing::Print2021.seed());
     let (_, printed) = print_block(&seed, steps::find("listing-20-24").unwrap().print_blocks[0]);
     assert!(squash(&printed).contains("\"Worker {id} shutting down.\""));
     let stage = common::read_repo("stages/listing-20-24/lib.rs");
@@ -386,7 +382,7 @@ fn every_known_print_difference_is_real() {
     let Some(shared) = common::shared_dir("every_known_print_difference_is_real") else {
         return;
     };
-    let seed = common::read_shared(&shared, PRINT);
+    let seed = common::read_shared(&shared, Printing::Print2021.seed());
     for d in PRINT_DIFFERENCES {
         let step = steps::find(d.step).unwrap();
         let printed: String = step

@@ -1,0 +1,12 @@
+// Listing 21-8 is an HTML file, not code: this bin says so and shows it.
+#[path = "../html_listing.rs"]
+mod html_listing;
+
+fn main() {
+    html_listing::main(html_listing::Listing {
+        label: "Listing 21-8",
+        file: "404.html",
+        contents: include_str!("../../404.html"),
+        first_reader: "listing-21-07",
+    });
+}

@@ -1,0 +1,319 @@
+//! Today's edition (chapter 21, Rust 2024) against the book's own files in
+//! ../shared/current-edition/: each stage is the book's listing file,
+//! cleaned as the book cleans it before compiling it; the text shows exactly
+//! the steps we have; and every position and code the book's `output.txt`
+//! prints is what rustc says of our stage.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common;
+use companion::steps::{Files, Printing, Step, STEPS};
+
+/// The book's listing folders for the chapter, in ../shared/.
+const LISTINGS: &str = "current-edition/listings/ch21-web-server";
+
+/// The scaffold our `main.rs` ends with where the step has a `lib.rs`.
+const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
+
+fn edition_2024() -> impl Iterator<Item = &'static Step> {
+    STEPS.iter().filter(|s| s.printing == Printing::Edition2024)
+}
+
+/// The book's folder for a code step: its name without our `-2024`.
+fn book_folder(step: &Step) -> &'static str {
+    step.name.strip_suffix("-2024").unwrap_or(step.name)
+}
+
+/// What the book's `release_listings` tool does to a listing file before it
+/// compiles it: every `// ANCHOR: name`, `// ANCHOR_END: name` and
+/// `// --snip--` line goes (the blank lines around them stay), and so does
+/// an empty `fn main() {}` in a `lib.rs`.
+fn clean(text: &str, is_lib: bool) -> String {
+    let kept: String = text
+        .split_inclusive('\n')
+        .filter(|line| {
+            let line = line.trim();
+            let anchor = ["// ANCHOR: ", "// ANCHOR_END: "].iter().any(|a| {
+                line.strip_prefix(a)
+                    .is_some_and(|name| !name.is_empty() && !name.contains(' '))
+            });
+            !anchor && line != "// --snip--"
+        })
+        .collect();
+    if is_lib {
+        kept.replace("fn main() {}\n", "")
+    } else {
+        kept
+    }
+}
+
+#[test]
+fn clean_drops_anchor_and_snip_lines_and_keeps_the_blank_lines_around_them() {
+    let listing = "pub struct ThreadPool;\n\n// ANCHOR: here\nimpl ThreadPool {\n    // --snip--\n    // ANCHOR_END: here\n    pub fn new() {}\n}\n";
+    assert_eq!(
+        clean(listing, true),
+        "pub struct ThreadPool;\n\nimpl ThreadPool {\n    pub fn new() {}\n}\n"
+    );
+    assert_eq!(clean("fn main() {}\n", true), "");
+    assert_eq!(clean("fn main() {}\n", false), "fn main() {}\n");
+    // A comment that only looks like an anchor stays.
+    let prose = "// ANCHOR: two words\n";
+    assert_eq!(clean(prose, false), prose);
+}
+
+#[test]
+fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_character() {
+    let Some(shared) = common::shared_dir(
+        "every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_character",
+    ) else {
+        return;
+    };
+    let mut compared = 0;
+    for step in edition_2024() {
+        if let Files::Html(file) = step.files {
+            // The HTML listings are the files at our root; every folder of
+            // the book that has one has the same.
+            let ours = common::read_repo(file);
+            for entry in std::fs::read_dir(shared.join(LISTINGS)).unwrap().flatten() {
+                if let Ok(theirs) = std::fs::read_to_string(entry.path().join(file)) {
+                    assert_eq!(theirs, ours, "{}", entry.path().display());
+                    compared += 1;
+                }
+            }
+            continue;
+        }
+        let folder = format!("{LISTINGS}/{}/src", book_folder(step));
+        let main = common::read_repo(&step.main_rs());
+        let main = match step.lib_rs() {
+            Some(lib) => {
+                let theirs = common::read_shared(&shared, &format!("{folder}/lib.rs"));
+                assert_eq!(common::read_repo(&lib), clean(&theirs, true), "{lib}");
+                compared += 1;
+                main.strip_suffix(SCAFFOLD)
+                    .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
+                    .to_string()
+            }
+            None => main,
+        };
+        let theirs = common::read_shared(&shared, &format!("{folder}/main.rs"));
+        assert_eq!(main, clean(&theirs, false), "{}", step.main_rs());
+        compared += 1;
+    }
+    assert!(compared >= 60, "only {compared} files compared");
+}
+
+/// The listing folders the chapter's online text includes code or output
+/// from, in ../shared/current-edition/src/ch21-*.md.
+fn folders_the_text_shows(shared: &Path) -> BTreeSet<String> {
+    let include =
+        regex::Regex::new(r"\{\{#(?:rustdoc_)?include \.\./listings/ch21-web-server/([^/]+)/")
+            .unwrap();
+    let mut folders = BTreeSet::new();
+    for entry in std::fs::read_dir(shared.join("current-edition/src"))
+        .unwrap()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for c in include.captures_iter(&text) {
+            folders.insert(c[1].to_string());
+        }
+    }
+    folders
+}
+
+#[test]
+fn the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others() {
+    let Some(shared) =
+        common::shared_dir("the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others")
+    else {
+        return;
+    };
+    let shown = folders_the_text_shows(&shared);
+    let ours: BTreeSet<String> = edition_2024()
+        .filter(|s| !matches!(s.files, Files::Html(_)))
+        .map(|s| book_folder(s).to_string())
+        .collect();
+    assert_eq!(ours, shown);
+    // The book's repository keeps two steps of an older road that its text
+    // no longer shows: not steps here (README.md says so).
+    let all: BTreeSet<String> = std::fs::read_dir(shared.join(LISTINGS))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let left_behind: Vec<&String> = all.difference(&shown).collect();
+    assert_eq!(
+        left_behind,
+        [
+            "no-listing-05-fix-worker-new",
+            "no-listing-06-fix-threadpool-drop"
+        ]
+    );
+}
+
+/// What a book's `output.txt` says rustc reported: each `error[CODE]` or
+/// `warning` headline's code (or lint) with the `-->` positions in
+/// `src/main.rs` or `src/lib.rs` under it, and whether the build finished.
+struct BookOutput {
+    positions: Vec<(String, String, u32, u32)>,
+    codes: BTreeSet<String>,
+    finished: bool,
+}
+
+fn read_output(text: &str) -> BookOutput {
+    let mut out = BookOutput {
+        positions: Vec::new(),
+        codes: BTreeSet::new(),
+        finished: false,
+    };
+    let mut code = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("error[") {
+            let c = rest.split(']').next().unwrap().to_string();
+            out.codes.insert(c.clone());
+            code = Some(c);
+        } else if line.starts_with("warning: ") && !line.contains(" generated ") {
+            code = None;
+            out.codes.insert(line.to_string());
+        } else if let Some(at) = line.trim_start().strip_prefix("--> src/") {
+            let mut parts = at.split(':');
+            let (file, l, c) = (parts.next(), parts.next(), parts.next());
+            if let (Some(code), Some(file), Some(l), Some(c)) = (&code, file, l, c) {
+                out.positions.push((
+                    code.clone(),
+                    file.to_string(),
+                    l.parse().unwrap(),
+                    c.parse().unwrap(),
+                ));
+            }
+        } else if line.trim_start().starts_with("Finished ") {
+            out.finished = true;
+        }
+    }
+    out
+}
+
+#[test]
+fn every_output_txt_of_the_book_is_what_rustc_says_of_our_stage() {
+    let Some(shared) =
+        common::shared_dir("every_output_txt_of_the_book_is_what_rustc_says_of_our_stage")
+    else {
+        return;
+    };
+    let mut outputs = 0;
+    let mut positions = 0;
+    for step in edition_2024() {
+        let path = shared.join(format!("{LISTINGS}/{}/output.txt", book_folder(step)));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        outputs += 1;
+        let book = read_output(&text);
+        let report = common::stages();
+        if book.finished {
+            // The book builds with `-A unused_variables -A dead_code`: no
+            // other warning, and no error, may appear.
+            assert!(
+                !step.fails_to_compile(),
+                "{}: the book's build finished",
+                step.name
+            );
+            let others: Vec<_> = report
+                .for_target(step.name)
+                .filter(|d| {
+                    d.is_error
+                        || !matches!(d.code.as_deref(), Some("unused_variables" | "dead_code"))
+                })
+                .map(|d| d.rendered.as_str())
+                .collect();
+            assert!(others.is_empty(), "{}: {others:?}", step.name);
+        } else {
+            let codes: BTreeSet<String> = step
+                .expected_errors()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            assert_eq!(book.codes, codes, "{}: the codes of output.txt", step.name);
+            assert_eq!(report.error_codes(step.name), codes, "{}", step.name);
+        }
+        for (code, file, line, column) in &book.positions {
+            let found = report.for_target(step.name).any(|d| {
+                d.code.as_deref() == Some(code.as_str())
+                    && d.spans
+                        .iter()
+                        .any(|s| &s.file == file && s.line == *line && s.column == *column)
+            });
+            assert!(
+                found,
+                "{}: output.txt prints {code} at src/{file}:{line}:{column}, rustc does not",
+                step.name
+            );
+            // The registry has the same positions, for the tour and the book.
+            assert!(
+                step.book_messages.iter().any(|m| m.code == code
+                    && m.file == file
+                    && m.line == *line
+                    && m.column == *column),
+                "{}: the registry lacks {code} at {file}:{line}:{column}",
+                step.name
+            );
+            positions += 1;
+        }
+        assert_eq!(
+            book.positions.len(),
+            step.book_messages.len(),
+            "{}: the registry's positions are output.txt's",
+            step.name
+        );
+    }
+    // 21-12, nl-01, nl-02, nl-03, 21-17, 21-22, nl-04; E0433, 2 x E0599,
+    // E0382 and its note, E0507.
+    assert_eq!((outputs, positions), (7, 6));
+}
+
+#[test]
+fn the_full_code_printed_at_the_end_keeps_the_option_worker_that_listing_21_25_left_behind() {
+    // The chapter's road: 21-22's E0507 is fixed by joining through
+    // `drain(..)`, so `Worker::thread` never becomes an `Option`. The full
+    // code printed at the end of the chapter is still the older road's.
+    let listing_25 = common::read_repo("stages/listing-21-25/lib.rs");
+    let final_code = common::read_repo("stages/no-listing-07-final-code-2024/lib.rs");
+    assert!(listing_25.contains("for worker in self.workers.drain(..) {"));
+    assert!(!listing_25.contains("thread: Option<thread::JoinHandle<()>>"));
+    assert!(final_code.contains("thread: Option<thread::JoinHandle<()>>"));
+    assert!(final_code.contains("if let Some(thread) = worker.thread.take() {"));
+    assert!(!final_code.contains("drain(..)"));
+    // The two main.rs are the same: only the pool differs.
+    assert_eq!(
+        common::read_repo("stages/listing-21-25/main.rs"),
+        common::read_repo("stages/no-listing-07-final-code-2024/main.rs")
+    );
+}
+
+#[test]
+fn figure_21_1_shows_port_8080_while_every_listing_binds_7878() {
+    let Some(shared) =
+        common::shared_dir("figure_21_1_shows_port_8080_while_every_listing_binds_7878")
+    else {
+        return;
+    };
+    let intro = common::read_shared(
+        &shared,
+        "current-edition/src/ch21-00-final-project-a-web-server.md",
+    );
+    let alt = intro
+        .lines()
+        .find(|l| l.contains("trpl21-01.png"))
+        .expect("Figure 21-1");
+    assert!(alt.contains("visiting the address 127.0.0.1:8080"), "{alt}");
+    for step in edition_2024().filter(|s| s.is_server()) {
+        let main = common::read_repo(&step.main_rs());
+        assert!(
+            main.contains("TcpListener::bind(\"127.0.0.1:7878\")"),
+            "{} binds 7878",
+            step.name
+        );
+        assert!(!main.contains("8080"), "{}", step.name);
+    }
+}
