@@ -317,3 +317,16 @@ fn figure_21_1_shows_port_8080_while_every_listing_binds_7878() {
         assert!(!main.contains("8080"), "{}", step.name);
     }
 }
+
+#[test]
+fn no_listing_04_compiles_without_any_warnings_as_the_text_says_2024() {
+    // The book takes its outputs with `-A unused_variables -A dead_code`;
+    // here the claim holds without them.
+    let step = "no-listing-04-update-drop-definition-2024";
+    let said: Vec<&str> = common::stages()
+        .for_target(step)
+        .map(|d| d.rendered.as_str())
+        .collect();
+    assert!(said.is_empty(), "{said:?}");
+    assert!(common::stages().executable(step).is_some());
+}
