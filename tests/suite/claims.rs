@@ -333,3 +333,46 @@ fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_list
         finished.stdout
     );
 }
+
+#[test]
+fn the_books_listing_21_23_file_stops_after_two_requests_and_its_shutdown_panics() {
+    // The book's file for listing 21-23 already has listing 21-25's `main`
+    // (`take(2)`), while its workers still unwrap the `recv` that fails once
+    // the sender is dropped. So after two connections every idle worker
+    // panics, and `main` panics on the first failed join: the process exits
+    // with 101. A request still in flight is answered only if the worker
+    // that took it is worker 0, which `main` joins first; otherwise the
+    // process is gone before it answers. Which worker takes it varies, so
+    // this test accepts both and says which it saw.
+    let mut server = common::start("listing-21-23");
+    let first = exchange("/", EXCHANGE_TIMEOUT);
+    assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    let second = exchange("/sleep", EXCHANGE_TIMEOUT);
+    let answered = match second.reply.status_line() {
+        Some("HTTP/1.1 200 OK") => true,
+        None if second.reply.is_no_response() => false,
+        other => panic!("/sleep got {other:?}: {:?}", second.reply),
+    };
+    server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits after two connections");
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
+    for panic in [
+        "called `Result::unwrap()` on an `Err` value: RecvError",
+        "called `Result::unwrap()` on an `Err` value: Any { .. }",
+    ] {
+        assert!(finished.stderr.contains(panic), "{}", finished.stderr);
+    }
+    // Worker 0 was joined first, and nothing after it.
+    assert!(finished.stdout.contains("Shutting down worker 0\n"));
+    assert!(!finished.stdout.contains("Shutting down worker 1"));
+    common::say_past_capture(&format!(
+        "listing 21-23's shutdown: the request in flight was {}",
+        if answered {
+            "answered (worker 0 had taken it)"
+        } else {
+            "cut off when the process exited"
+        }
+    ));
+}

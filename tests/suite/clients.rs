@@ -9,7 +9,7 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use companion::session::{exchange, End, Reply, CRASH_GRACE, EXCHANGE_TIMEOUT};
+use companion::session::{exchange, End, Reply, Traits, CRASH_GRACE, EXCHANGE_TIMEOUT};
 use companion::steps::STEPS;
 
 /// What a client makes of one request.
@@ -108,9 +108,10 @@ fn ureq(path: &str) -> Seen {
 /// What `client` sees for each of [`PATHS`] on a fresh server of `step`.
 /// As in the sessions, a server that closed a connection without a response
 /// gets a moment to finish dying, if it is dying, before the next request.
-fn fetch_all(step: &str, client: fn(&str) -> Seen) -> Vec<Seen> {
-    let mut server = common::start(step);
-    PATHS
+fn fetch_all(step: &'static companion::steps::Step, client: fn(&str) -> Seen) -> Vec<Seen> {
+    let mut server = common::start(step.name);
+    Traits::of(step)
+        .pinnable(&PATHS)
         .iter()
         .map(|path| {
             let seen = client(path);
@@ -139,7 +140,7 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
         .map(|step| {
             // The three clients each get a fresh server, side by side (one
             // after the other where the servers take turns on the real port).
-            let by = |client: fn(&str) -> Seen| thread::spawn(move || fetch_all(step.name, client));
+            let by = |client: fn(&str) -> Seen| thread::spawn(move || fetch_all(step, client));
             let expected = by(raw);
             let by_curl = have_curl.then(|| by(curl));
             let by_ureq = by(ureq);
