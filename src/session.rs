@@ -539,7 +539,12 @@ mod tests {
         let racy = crate::steps::find("listing-21-23").unwrap();
         assert!(Traits::of(racy).shutdown_panics);
         assert_eq!(script(racy), [Action::Get("/")]);
-        for calm in ["listing-21-24", "listing-21-25", "listing-20-23", "listing-20-25-2018"] {
+        for calm in [
+            "listing-21-24",
+            "listing-21-25",
+            "listing-20-23",
+            "listing-20-25-2018",
+        ] {
             let step = crate::steps::find(calm).unwrap();
             assert!(!Traits::of(step).shutdown_panics, "{calm}");
         }

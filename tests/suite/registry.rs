@@ -163,8 +163,8 @@ fn every_step_has_exactly_its_files_in_stages() {
         files.sort();
         // Today's edition's code steps carry the book's 80 columns for
         // cargo fmt (see every_stage_is_formatted_as_its_printing_formats_it).
-        let fmt_config = step.printing == Printing::Edition2024
-            && !matches!(step.files, Files::Html(_));
+        let fmt_config =
+            step.printing == Printing::Edition2024 && !matches!(step.files, Files::Html(_));
         let expected: &[&str] = match (step.files, fmt_config) {
             (Files::MainAndLib, false) => &["lib.rs", "main.rs"],
             (Files::MainAndLib, true) => &["lib.rs", "main.rs", "rustfmt.toml"],
