@@ -41,7 +41,28 @@ pub fn from_previous(step: &Step) -> Option<String> {
     if matches!(step.files, Files::Html(_)) {
         return None;
     }
-    let before = previous_code_step(step);
+    Some(between(previous_code_step(step), step))
+}
+
+/// The chapter-20 step that today's edition's `step` is the counterpart of
+/// (listing 21-N of listing 20-N, an unnumbered step of the step of the
+/// same name and purpose), if there is one. The drain-based
+/// `no-listing-04-update-drop-definition` has none: chapter 20 took
+/// another road there.
+pub fn chapter_20_counterpart(step: &Step) -> Option<&'static Step> {
+    if step.printing != crate::steps::Printing::Edition2024 || matches!(step.files, Files::Html(_))
+    {
+        return None;
+    }
+    let name = match step.name.strip_suffix("-2024") {
+        Some(unnumbered) => unnumbered.to_string(),
+        None => step.name.replace("listing-21-", "listing-20-"),
+    };
+    crate::steps::find(&name)
+}
+
+/// The unified diff from `before` (or nothing) to `step`, file by file.
+pub fn between(before: Option<&Step>, step: &Step) -> String {
     let mut out = String::new();
     for (name, path) in sources(step) {
         let old_path = before.map(|b| format!("{}/{name}", b.dir()));
@@ -62,13 +83,30 @@ pub fn from_previous(step: &Step) -> Option<String> {
     if out.is_empty() {
         out.push_str("(no change in the code)\n");
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::steps::find;
+
+    #[test]
+    fn chapter_21_steps_pair_with_chapter_20_steps_of_the_same_name() {
+        let pair = |name: &str| chapter_20_counterpart(find(name).unwrap()).map(|s| s.name);
+        assert_eq!(pair("listing-21-22"), Some("listing-20-22"));
+        assert_eq!(
+            pair("no-listing-03-define-execute-2024"),
+            Some("no-listing-03-define-execute")
+        );
+        assert_eq!(
+            pair("no-listing-07-final-code-2024"),
+            Some("no-listing-07-final-code")
+        );
+        assert_eq!(pair("no-listing-04-update-drop-definition-2024"), None);
+        assert_eq!(pair("listing-21-04"), None);
+        assert_eq!(pair("listing-20-22"), None);
+    }
 
     #[test]
     fn html_listings_are_skipped_as_previous_steps() {

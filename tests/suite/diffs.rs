@@ -31,3 +31,28 @@ fn every_step_changes_only_what_its_pinned_diff_shows() {
     assert_eq!(html, 4, "listings 20-4, 20-8, 21-4 and 21-8 are HTML files");
     assert_eq!(pinned, STEPS.len() - html, "every code step has a diff");
 }
+
+#[test]
+fn every_step_of_both_editions_pins_what_changed_between_them() {
+    // Today's edition's step against its chapter-20 counterpart: the
+    // edition, the book's 80 columns, `BufReader::new(&stream)`, and where
+    // the shutdown section took another road.
+    let mut pinned = 0;
+    for step in STEPS {
+        let Some(before) = diff::chapter_20_counterpart(step) else {
+            continue;
+        };
+        common::assert_pinned(
+            &format!("{}.editions", step.name),
+            &format!(
+                "what changed from {} (chapter 20) to {} (chapter 21)",
+                before.name, step.name
+            ),
+            &diff::between(Some(before), step),
+        );
+        pinned += 1;
+    }
+    // 25 listings less the two HTML files, three unnumbered steps and the
+    // final code.
+    assert_eq!(pinned, 23 + 3 + 1);
+}
