@@ -330,3 +330,77 @@ fn no_listing_04_compiles_without_any_warnings_as_the_text_says_2024() {
     assert!(said.is_empty(), "{said:?}");
     assert!(common::stages().executable(step).is_some());
 }
+
+/// The headline lines of a compiler output: `error[E0599]: ...` and
+/// `warning: ...`, without cargo's summaries.
+fn headlines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("error[") || l.starts_with("warning: "))
+        .filter(|l| !l.contains(" generated ") && !l.starts_with("warning: unused manifest key"))
+        .collect()
+}
+
+#[test]
+fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
+    // The book's output.txt files were taken with rustc 1.97 and with
+    // `-A unused_variables -A dead_code`; ours with the pinned rustc and no
+    // such flags. Pin how many of the book's headlines we reproduce word for
+    // word, and what differs, as the reader sees it on the editions page.
+    let Some(shared) =
+        common::shared_dir("our_compiler_headlines_against_the_books_taken_with_a_newer_rustc")
+    else {
+        return;
+    };
+    let mut report = String::new();
+    let (mut same, mut total) = (0, 0);
+    for step in edition_2024() {
+        let path = shared.join(format!("{LISTINGS}/{}/output.txt", book_folder(step)));
+        let Ok(book) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let kind = if step.fails_to_compile() {
+            "errors"
+        } else {
+            "warnings"
+        };
+        let ours = std::fs::read_to_string(
+            companion::compile::root().join(format!("snapshots/{}.{kind}.snap", step.name)),
+        )
+        .unwrap_or_default();
+        let ours = common::split_snapshot(&ours).1;
+        let (book, ours) = (headlines(&book), headlines(ours));
+        report.push_str(&format!("{}:\n", step.name));
+        if book.is_empty() && ours.is_empty() {
+            report.push_str("  no message, as in the book\n");
+        }
+        for line in &book {
+            total += 1;
+            if ours.contains(line) {
+                same += 1;
+                report.push_str(&format!("  same:  {line}\n"));
+            } else {
+                report.push_str(&format!("  book:  {line}\n"));
+            }
+        }
+        for line in ours.iter().filter(|l| !book.contains(l)) {
+            // unused_variables and dead_code, the two lints the book allows.
+            let allowed_by_the_book =
+                line.starts_with("warning: unused variable") || line.contains(" is never ");
+            let lint = if allowed_by_the_book {
+                " (a warning the book's build allows: -A unused_variables -A dead_code)"
+            } else {
+                ""
+            };
+            report.push_str(&format!("  ours:  {line}{lint}\n"));
+        }
+    }
+    report.push_str(&format!(
+        "\n{same} of the book's {total} headlines are ours word for word\n"
+    ));
+    common::assert_pinned(
+        "chapter-21.headlines",
+        "the book's output.txt headlines (rustc 1.97) against ours",
+        &report,
+    );
+    assert_eq!((same, total), (4, 5));
+}
