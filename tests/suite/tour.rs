@@ -141,7 +141,7 @@ fn next_starts_at_the_first_step() {
 }
 
 /// A reader's `hello` project made from our stage `step`: Cargo.toml for a
-/// package named `hello`, src/main.rs without our scaffold lines, src/lib.rs,
+/// package named `hello` in the step's edition, src/main.rs without our scaffold lines, src/lib.rs,
 /// and the HTML files (unless `html` is false). Files are written only when
 /// they differ, so that a warm run does not rebuild the project.
 fn project_from(step: &str, html: bool) -> PathBuf {
@@ -156,10 +156,15 @@ fn project_from(step: &str, html: bool) -> PathBuf {
             std::fs::write(&path, contents).unwrap();
         }
     };
+    let edition = match companion::steps::find(step).map(|s| s.printing) {
+        Some(companion::steps::Printing::Edition2024) => "2024",
+        _ => "2021",
+    };
     write(
         "Cargo.toml",
-        "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n"
-            .to_string(),
+        format!(
+            "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n\n[workspace]\n"
+        ),
     );
     let main = common::read_repo(&format!("stages/{step}/main.rs"))
         .replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "");
@@ -387,4 +392,81 @@ fn interrupt_the_tour_mid_session() {
     })
     .join()
     .unwrap();
+}
+
+#[test]
+fn list_shows_chapter_21_under_its_own_headings() {
+    let out = tour(&fresh_progress("list-21"))
+        .arg("list")
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let main_line = text
+        .find("Building a Single-Threaded Web Server")
+        .expect("the main line's first heading");
+    let chapter_21 = text
+        .find("today's edition (chapter 21, Rust 2024): Building a Single-Threaded Web Server")
+        .expect("chapter 21's first heading");
+    assert!(main_line < chapter_21, "the main line comes first:\n{text}");
+    assert!(text.contains(
+        "today's edition (chapter 21, Rust 2024): From a Single-Threaded to a Multithreaded Server"
+    ));
+}
+
+#[test]
+fn run_of_listing_21_22_shows_its_e0507_where_the_book_does() {
+    tour(&fresh_progress("run-21-22"))
+        .args(["run", "21-22"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "error[E0507]: cannot move out of `worker.thread`",
+        ))
+        .stderr(predicate::str::contains(
+            "stages/listing-21-22/lib.rs:52:13",
+        ))
+        .stdout(predicate::str::contains(
+            "listing-21-22 does not compile, on purpose (E0507)",
+        ));
+}
+
+#[test]
+fn next_stays_within_chapter_21() {
+    let progress = fresh_progress("next-21");
+    let file = root().join("target/tour-tests").join(&progress);
+    std::fs::write(&file, "ran listing-21-24\n").unwrap();
+    tour(&progress)
+        .arg("next")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Next: listing-21-25"))
+        .stdout(predicate::str::contains(
+            "cargo run -- check 21-25 ../hello",
+        ));
+    std::fs::write(&file, "ran no-listing-07-final-code-2024\n").unwrap();
+    tour(&progress)
+        .arg("next")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "That was the last step of the chapter.",
+        ));
+}
+
+#[test]
+fn check_passes_a_rust_2024_project_that_is_listing_21_20() {
+    let project = project_from("listing-21-20", true);
+    assert!(common::read_repo(&format!(
+        "{}/Cargo.toml",
+        project.strip_prefix(root()).unwrap().display()
+    ))
+    .contains("edition = \"2024\""));
+    check("21-20", &project)
+        .success()
+        .stdout(predicate::str::contains(
+            "✓ `/` does not wait behind `/sleep`",
+        ))
+        .stdout(predicate::str::contains(
+            "Your project does what listing-21-20 does.",
+        ));
 }
