@@ -345,7 +345,12 @@ fn interrupt_the_tour_mid_session() {
         companion::linux::private_network_for_this_thread().expect("a private network");
         let mut tour = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
             .current_dir(root())
-            .env("CH20_PROGRESS", fresh_progress("ctrl-c"))
+            .env(
+                "CH20_PROGRESS",
+                root()
+                    .join("target/tour-tests")
+                    .join(fresh_progress("ctrl-c")),
+            )
             .env("CH20_NETWORK", "shared")
             .env("CH20_HARNESS", "portable")
             .args(["run", "20-10"])
