@@ -439,11 +439,19 @@ pub fn port_holder() -> Option<String> {
         .map(|p| format!("{} (pid {})", p.name, p.pid))
 }
 
-/// Serialise servers on the shared network, across threads and processes.
+/// Serialise servers on the shared network, across threads and processes,
+/// with a lock file in `target/`; `CH20_PORT_LOCK` names another one (the
+/// tests that give a tour a network of its own, where its port is no one
+/// else's, use their own).
 fn lock_port() -> io::Result<File> {
-    let dir = crate::compile::root().join("target");
-    std::fs::create_dir_all(&dir)?;
-    let file = File::create(dir.join("port-7878.lock"))?;
+    let path = match std::env::var_os("CH20_PORT_LOCK") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => crate::compile::root().join("target/port-7878.lock"),
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = File::create(path)?;
     file.lock()?;
     Ok(file)
 }

@@ -20,8 +20,20 @@ fn tour(progress: &str) -> Command {
         .current_dir(root())
         .env("CH20_PROGRESS", dir.join(progress))
         .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(180));
+        .timeout(tour_timeout());
     command
+}
+
+/// How long a tour command may take: its builds and servers, and, where
+/// servers take turns on the real port, its turn behind every other server
+/// of the suite (some five minutes of them).
+fn tour_timeout() -> std::time::Duration {
+    use companion::server::Network;
+    std::time::Duration::from_secs(if Network::detect() == Network::Shared {
+        900
+    } else {
+        180
+    })
 }
 
 fn fresh_progress(name: &str) -> String {
@@ -291,6 +303,13 @@ fn run_with_the_port_in_use_says_what_holds_it() {
     );
 }
 
+/// A port lock of a test's own, for a tour whose network is private to
+/// that test: other servers taking turns on the real port do not concern it.
+#[cfg(target_os = "linux")]
+fn private_port_lock(test: &str) -> PathBuf {
+    root().join(format!("target/tour-tests/{test}.port.lock"))
+}
+
 /// A private network for a thread stands in for the machine's, with 7878
 /// taken; the tour, started from that thread, is told to use it.
 #[cfg(target_os = "linux")]
@@ -305,6 +324,8 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
         tour(&fresh_progress("port"))
             .env("CH20_NETWORK", "shared")
             .env("CH20_HARNESS", harness)
+            // Its network is its own: it need not wait for other servers.
+            .env("CH20_PORT_LOCK", private_port_lock("port"))
             .args(["run", "20-1"])
             .assert()
             .code(1)
@@ -353,6 +374,7 @@ fn interrupt_the_tour_mid_session() {
             )
             .env("CH20_NETWORK", "shared")
             .env("CH20_HARNESS", "portable")
+            .env("CH20_PORT_LOCK", private_port_lock("ctrl-c"))
             .args(["run", "20-10"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
