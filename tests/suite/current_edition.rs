@@ -13,9 +13,6 @@ use companion::steps::{Files, Printing, Step, STEPS};
 /// The book's listing folders for the chapter, in ../shared/.
 const LISTINGS: &str = "current-edition/listings/ch21-web-server";
 
-/// The scaffold our `main.rs` ends with where the step has a `lib.rs`.
-const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
-
 fn edition_2024() -> impl Iterator<Item = &'static Step> {
     STEPS.iter().filter(|s| s.printing == Printing::Edition2024)
 }
@@ -90,7 +87,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
                 let theirs = common::read_shared(&shared, &format!("{folder}/lib.rs"));
                 assert_eq!(common::read_repo(&lib), clean(&theirs, true), "{lib}");
                 compared += 1;
-                main.strip_suffix(SCAFFOLD)
+                main.strip_suffix(common::SCAFFOLD)
                     .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
                     .to_string()
             }

@@ -22,8 +22,6 @@ fn is_stages(package: &cargo_metadata::Package) -> bool {
         .any(|(name, _, _)| package.name.as_str() == *name)
 }
 
-const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
-
 fn workspace() -> cargo_metadata::Metadata {
     cargo_metadata::MetadataCommand::new()
         .cargo_path(cargo().get_program())
@@ -185,7 +183,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
             step.name
         );
         assert!(
-            main.ends_with(SCAFFOLD),
+            main.ends_with(common::SCAFFOLD),
             "{}: main.rs must end with the scaffold",
             step.name
         );

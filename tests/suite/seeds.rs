@@ -191,7 +191,7 @@ fn without_doc_comments(code: &str) -> String {
 }
 
 fn stage_without_scaffold(code: &str) -> String {
-    code.replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "")
+    code.replace(common::SCAFFOLD, "")
 }
 
 /// The full files that the online edition (seed 001) prints for the

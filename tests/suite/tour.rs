@@ -178,8 +178,7 @@ fn project_from(step: &str, html: bool) -> PathBuf {
             "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n\n[workspace]\n"
         ),
     );
-    let main = common::read_repo(&format!("stages/{step}/main.rs"))
-        .replace("\n#[path = \"lib.rs\"]\nmod hello;\n", "");
+    let main = common::read_repo(&format!("stages/{step}/main.rs")).replace(common::SCAFFOLD, "");
     write("src/main.rs", main);
     let lib = format!("stages/{step}/lib.rs");
     if root().join(&lib).is_file() {
