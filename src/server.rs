@@ -327,14 +327,16 @@ impl Server {
         #[cfg(target_os = "linux")]
         if !portable_only() {
             let deadline = Instant::now() + Duration::from_secs(5);
+            let mut pause = Backoff::new();
             while Instant::now() < deadline && linux::runnable_threads(self.pid) > 0 {
-                thread::sleep(Duration::from_millis(5));
+                pause.sleep();
             }
         }
     }
 
     fn wait_until_listening(&mut self) -> Result<(), StartError> {
         let deadline = Instant::now() + START_TIMEOUT;
+        let mut pause = Backoff::new();
         loop {
             if self.is_listening() {
                 return Ok(());
@@ -346,7 +348,7 @@ impl Server {
             if Instant::now() >= deadline {
                 return Err(StartError::NeverListened);
             }
-            thread::sleep(Duration::from_millis(10));
+            pause.sleep();
         }
     }
 
@@ -368,6 +370,23 @@ impl Drop for Server {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// The pauses between two looks at a server that is starting: short at
+/// first, since most servers are ready within milliseconds, then longer, so
+/// that dozens of servers starting at once on a busy machine are not also
+/// polled hundreds of times a second each (which kept them busier still).
+struct Backoff(Duration);
+
+impl Backoff {
+    fn new() -> Backoff {
+        Backoff(Duration::from_millis(1))
+    }
+
+    fn sleep(&mut self) {
+        thread::sleep(self.0);
+        self.0 = (self.0 * 2).min(Duration::from_millis(40));
     }
 }
 
