@@ -121,14 +121,6 @@ impl Printing {
         }
     }
 
-    /// The chapter's number in this printing.
-    pub fn chapter(self) -> u32 {
-        match self {
-            Printing::Edition2024 => 21,
-            _ => 20,
-        }
-    }
-
     /// How the step lists name the printing.
     pub fn name(self) -> &'static str {
         match self {

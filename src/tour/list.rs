@@ -8,9 +8,10 @@ pub fn list() -> anyhow::Result<ExitCode> {
     let next = progress::next_step();
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
+        let title = step.section.heading(step.printing);
         let heading = match step.printing {
-            Printing::Print2021 => step.section.heading(step.printing).to_string(),
-            other => format!("{}: {}", other.name(), step.section.heading(other)),
+            Printing::Print2021 => title.to_string(),
+            other => format!("{}: {title}", other.name()),
         };
         if section.as_ref() != Some(&heading) {
             anstream::println!("\n{BOLD}{heading}{BOLD:#}");
