@@ -16,14 +16,20 @@ pub fn pinned() -> String {
 
 /// `rustc --version` of the rustc that builds the stages (the one cargo
 /// picks in this repository), e.g. `rustc 1.95.0 (59807616e 2026-04-14)`.
+/// Asked once per process: every pinned output names it.
 pub fn running() -> String {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(rustc)
-        .arg("--version")
-        .current_dir(crate::compile::root())
-        .output()
-        .expect("running rustc --version");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    static RUNNING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUNNING
+        .get_or_init(|| {
+            let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+            let out = Command::new(rustc)
+                .arg("--version")
+                .current_dir(crate::compile::root())
+                .output()
+                .expect("running rustc --version");
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        })
+        .clone()
 }
 
 /// Whether `version` (as `rustc --version` prints it) is the pinned release.
