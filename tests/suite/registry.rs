@@ -291,34 +291,55 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
     }
 }
 
-/// `text` as rustfmt formats it for `edition`, at `max_width` if given.
-fn rustfmt(text: &str, edition: &str, max_width: Option<u32>) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
+/// Each of `files` (a path relative to the repository or to the book's
+/// listings, and its text) as rustfmt formats it for `edition`, at
+/// `max_width` if given. One rustfmt run formats them all: rustfmt loads the
+/// compiler's parser each time it starts, and a run per file cost the suite
+/// seconds. The files are written at their own relative paths in a scratch
+/// directory, so that each `#[path]` module resolves as it does where the
+/// file lives, and rustfmt reads no configuration but an empty one.
+fn rustfmt_all(files: &[(String, String)], edition: &str, max_width: Option<u32>) -> Vec<String> {
+    use std::path::PathBuf;
+    use std::process::Command;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "rustfmt-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&scratch);
+    for (path, text) in files {
+        let copy = scratch.join(path);
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(copy, text).unwrap();
+    }
+    let config = scratch.join("rustfmt.toml");
+    std::fs::write(&config, "").unwrap();
     let mut command = Command::new("rustfmt");
-    command.current_dir(root()).args(["--edition", edition]);
+    command
+        .current_dir(root())
+        .args(["--edition", edition])
+        .arg("--config-path")
+        .arg(&config);
     if let Some(width) = max_width {
         command.args(["--config", &format!("max_width={width}")]);
     }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let out = command
+        .args(files.iter().map(|(path, _)| scratch.join(path)))
+        .output()
         .expect("running rustfmt");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "rustfmt: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    let formatted = files
+        .iter()
+        .map(|(path, _)| std::fs::read_to_string(scratch.join(path)).unwrap())
+        .collect();
+    let _ = std::fs::remove_dir_all(&scratch);
+    formatted
 }
 
 fn without_blank_lines(text: &str) -> String {
@@ -330,24 +351,39 @@ fn without_blank_lines(text: &str) -> String {
 
 #[test]
 fn every_stage_is_formatted_as_its_printing_formats_it() {
-    // Ours in stages/: formatted as rustfmt likes it.
-    let ours = common::read_repo("stages/html_listing.rs");
-    assert_eq!(rustfmt(&ours, "2021", None), ours, "stages/html_listing.rs");
-    let mut blank_line_only = Vec::new();
+    // The files, by the layout they are formatted at: ours in stages/ (the
+    // HTML bins and their module) at rustfmt's default width, the book's at
+    // its printing's.
+    let mut groups: BTreeMap<(&str, Option<u32>), Vec<(String, String)>> = BTreeMap::new();
+    let ours = "stages/html_listing.rs".to_string();
     for step in STEPS {
-        let (edition, width) = match step.printing {
-            Printing::Edition2024 => ("2024", Some(80)),
-            _ => ("2021", None),
+        let edition = match step.printing {
+            Printing::Edition2024 => "2024",
+            _ => "2021",
         };
-        for file in [Some(step.main_rs()), step.lib_rs()].into_iter().flatten() {
-            let text = common::read_repo(&file);
-            if matches!(step.files, Files::Html(_)) {
-                // These bins are ours, at rustfmt's default width.
-                assert_eq!(rustfmt(&text, edition, None), text, "{file}");
-                continue;
+        let width = match (step.printing, &step.files) {
+            (_, Files::Html(_)) => None,
+            (Printing::Edition2024, _) => Some(80),
+            _ => None,
+        };
+        let group = groups.entry((edition, width)).or_default();
+        let ours_too = matches!(step.files, Files::Html(_)).then(|| ours.clone());
+        for file in [Some(step.main_rs()), step.lib_rs(), ours_too]
+            .into_iter()
+            .flatten()
+        {
+            if !group.iter().any(|(f, _)| *f == file) {
+                let text = common::read_repo(&file);
+                group.push((file, text));
             }
-            let formatted = rustfmt(&text, edition, width);
-            if formatted == text {
+        }
+    }
+    assert!(groups[&("2021", None)].iter().any(|(f, _)| *f == ours));
+    let mut blank_line_only = Vec::new();
+    for ((edition, width), files) in &groups {
+        let formatted = rustfmt_all(files, edition, *width);
+        for ((file, text), formatted) in files.iter().zip(formatted) {
+            if formatted == *text {
                 continue;
             }
             // The book's tool removes its anchor lines after formatting and
@@ -355,16 +391,16 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
             // those lines, so the stages keep them too. Nothing else may
             // differ.
             assert_eq!(
-                step.printing,
-                Printing::Edition2024,
+                (*edition, *width),
+                ("2024", Some(80)),
                 "{file} is not formatted as rustfmt formats it"
             );
             assert_eq!(
                 without_blank_lines(&formatted),
-                without_blank_lines(&text),
+                without_blank_lines(text),
                 "{file} differs from rustfmt's layout in more than blank lines"
             );
-            blank_line_only.push(file);
+            blank_line_only.push(file.clone());
         }
     }
     // cargo fmt formats today's edition at the book's 80 columns, and leaves
@@ -405,20 +441,17 @@ fn the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning() {
         return;
     };
     let listings = shared.join("current-edition/listings/ch21-web-server");
-    let mut checked = 0;
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(listings).unwrap().flatten() {
         for file in ["src/main.rs", "src/lib.rs"] {
-            let Ok(text) = std::fs::read_to_string(entry.path().join(file)) else {
-                continue;
-            };
-            assert_eq!(
-                rustfmt(&text, "2024", Some(80)),
-                text,
-                "{}/{file}",
-                entry.path().display()
-            );
-            checked += 1;
+            if let Ok(text) = std::fs::read_to_string(entry.path().join(file)) {
+                let folder = entry.file_name().to_string_lossy().into_owned();
+                files.push((format!("{folder}/{file}"), text));
+            }
         }
     }
-    assert!(checked >= 50, "only {checked} files");
+    assert!(files.len() >= 50, "only {} files", files.len());
+    for ((file, text), formatted) in files.iter().zip(rustfmt_all(&files, "2024", Some(80))) {
+        assert_eq!(formatted, *text, "listings/ch21-web-server/{file}");
+    }
 }
