@@ -1,7 +1,7 @@
 //! What only Linux offers the harness, in one place: a network namespace of
 //! its own per server (`unshare -rn`, entered with `setns`), `/proc` for a
-//! server's threads, its listener and the process holding a port, and
-//! `PR_SET_PDEATHSIG`. Everything here is an improvement on the portable
+//! server's threads and the process holding a port, the kernel's socket
+//! diagnostics (netlink) for its listener, and `PR_SET_PDEATHSIG`. Everything here is an improvement on the portable
 //! path in `server.rs`, which runs on every OS and which `CH20_HARNESS=portable`
 //! selects on Linux too.
 
@@ -143,34 +143,137 @@ pub fn runnable_threads(pid: u32) -> usize {
 /// Whether the network process `pid` sees has a socket listening on
 /// 127.0.0.1:7878. With `own_network`, only once the process is in a network
 /// other than the calling thread's: until unshare has run, the child's
-/// /proc/net is still ours, and a server the reader has on the real port
+/// network is still ours, and a server the reader has on the real port
 /// must not count.
 pub fn listening(pid: u32, own_network: bool) -> bool {
-    if own_network {
-        let ours = std::fs::read_link("/proc/thread-self/ns/net").ok();
-        if std::fs::read_link(format!("/proc/{pid}/ns/net")).ok() == ours {
-            return false;
-        }
+    if !own_network {
+        return listener_inode().is_ok_and(|inode| inode.is_some());
     }
-    std::fs::read_to_string(format!("/proc/{pid}/net/tcp"))
-        .is_ok_and(|table| listener_inode(&table).is_some())
+    let ours = std::fs::read_link("/proc/thread-self/ns/net").ok();
+    if std::fs::read_link(format!("/proc/{pid}/ns/net")).ok() == ours {
+        return false;
+    }
+    // A scratch thread asks from inside the server's network, which the
+    // calling thread enters only once the server is ready.
+    thread::scope(|scope| {
+        scope
+            .spawn(|| enter_network_of(pid).is_ok() && listener_inode().is_ok_and(|i| i.is_some()))
+            .join()
+            .unwrap_or(false)
+    })
 }
 
-/// The socket inode of the listener on 127.0.0.1:7878 in a /proc/net/tcp
-/// table, if there is one. 0100007F:1EC6 is 127.0.0.1:7878 in /proc's
-/// notation; state 0A is LISTEN.
-fn listener_inode(table: &str) -> Option<String> {
+/// The socket inode of the listener on 127.0.0.1:7878 (or on every address,
+/// which 127.0.0.1:7878 also reaches) in the calling thread's network, if
+/// there is one. The kernel's socket diagnostics over netlink list only the
+/// listening sockets; /proc/net/tcp, the fallback, walks the whole connection
+/// table each read (one table for all namespaces: 262144 buckets, 4 ms a
+/// read, on our CI machines), which dozens of starting servers made a
+/// second of the suite's CPU.
+fn listener_inode() -> io::Result<Option<u32>> {
+    listener_inode_by_netlink().or_else(|_| {
+        let table = std::fs::read_to_string("/proc/thread-self/net/tcp")?;
+        Ok(listener_inode_in_table(&table))
+    })
+}
+
+/// [`listener_inode`] through a `SOCK_DIAG_BY_FAMILY` dump of the TCP/IPv4
+/// sockets in state LISTEN (linux/inet_diag.h).
+fn listener_inode_by_netlink() -> io::Result<Option<u32>> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    const TCP_LISTEN: u32 = 10;
+    const HEADER: usize = 16; // struct nlmsghdr
+                              // SAFETY: socket() takes no pointers; the descriptor is owned below.
+    let fd = unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            libc::NETLINK_SOCK_DIAG,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a descriptor we just opened and nothing else owns.
+    let socket = unsafe { OwnedFd::from_raw_fd(fd) };
+    // struct nlmsghdr, then struct inet_diag_req_v2 (its socket id all zero).
+    let mut request = [0u8; HEADER + 56];
+    let len = request.len() as u32;
+    request[0..4].copy_from_slice(&len.to_ne_bytes());
+    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+    request[6..8].copy_from_slice(&flags.to_ne_bytes());
+    request[HEADER] = libc::AF_INET as u8;
+    request[HEADER + 1] = libc::IPPROTO_TCP as u8;
+    request[HEADER + 4..HEADER + 8].copy_from_slice(&(1u32 << TCP_LISTEN).to_ne_bytes());
+    // SAFETY: the buffer outlives the call; with no address the kernel is
+    // the receiver.
+    let sent = unsafe {
+        libc::send(
+            socket.as_raw_fd(),
+            request.as_ptr().cast(),
+            request.len(),
+            0,
+        )
+    };
+    if sent < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut found = None;
+    let mut buf = vec![0u8; 32 * 1024];
+    loop {
+        // SAFETY: recv writes at most buf.len() bytes into buf.
+        let n = unsafe { libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut messages = &buf[..n as usize];
+        while messages.len() >= HEADER {
+            let u32_at =
+                |bytes: &[u8], at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
+            let len = (u32_at(messages, 0) as usize).clamp(HEADER, messages.len());
+            let kind = u16::from_ne_bytes([messages[4], messages[5]]);
+            let body = &messages[HEADER..len];
+            match kind as i32 {
+                libc::NLMSG_DONE => return Ok(found),
+                libc::NLMSG_ERROR => {
+                    let errno = i32::from_ne_bytes(body[0..4].try_into().unwrap());
+                    return Err(io::Error::from_raw_os_error(-errno));
+                }
+                // struct inet_diag_msg: family, state, timer, retrans, then
+                // the socket id (source port and address in network byte
+                // order), ..., the inode at byte 68.
+                _ if body.len() >= 72 => {
+                    let port = u16::from_be_bytes([body[4], body[5]]);
+                    let address = [body[8], body[9], body[10], body[11]];
+                    if port == 7878 && matches!(address, [127, 0, 0, 1] | [0, 0, 0, 0]) {
+                        found = Some(u32_at(body, 68));
+                    }
+                }
+                _ => {}
+            }
+            messages = &messages[(len + 3) & !3..];
+        }
+    }
+}
+
+/// The socket inode of the listener on 127.0.0.1:7878 (or 0.0.0.0:7878) in
+/// a /proc/net/tcp table, if there is one. 0100007F:1EC6 is 127.0.0.1:7878
+/// in /proc's notation; state 0A is LISTEN.
+fn listener_inode_in_table(table: &str) -> Option<u32> {
     table.lines().skip(1).find_map(|line| {
         let f: Vec<&str> = line.split_whitespace().collect();
-        (f.len() > 9 && f[1] == "0100007F:1EC6" && f[3] == "0A").then(|| f[9].to_string())
+        (f.len() > 9 && matches!(f[1], "0100007F:1EC6" | "00000000:1EC6") && f[3] == "0A")
+            .then(|| f[9].parse().ok())
+            .flatten()
     })
 }
 
 /// The process listening on 127.0.0.1:7878 in the calling thread's network
 /// (which may be a namespace of this thread's own): its name and pid.
 pub fn port_holder() -> Option<(String, u32)> {
-    let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
-    let inode = listener_inode(&table)?;
+    let inode = listener_inode().ok()??;
     let target = PathBuf::from(format!("socket:[{inode}]"));
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -219,5 +322,73 @@ pub fn run_group_bounded(mut command: Command, bound: Duration) -> io::Result<Ou
             io::ErrorKind::TimedOut,
             format!("{command:?} did not finish within {bound:?}"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kernel's socket diagnostics and /proc/net/tcp name the same
+    /// listener, in a network of this test thread's own: none, then the one
+    /// it opens on 127.0.0.1:7878 (not one on another port), then none.
+    #[test]
+    fn netlink_and_proc_agree_on_the_listener() {
+        if !can_isolate() {
+            eprintln!("skipping: no network namespaces here");
+            return;
+        }
+        thread::spawn(|| {
+            private_network_for_this_thread().expect("a private network");
+            let table = || {
+                let table = std::fs::read_to_string("/proc/thread-self/net/tcp").unwrap();
+                listener_inode_in_table(&table)
+            };
+            assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            let _elsewhere = std::net::TcpListener::bind("127.0.0.1:7879").unwrap();
+            assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            let listener = std::net::TcpListener::bind("127.0.0.1:7878").unwrap();
+            let inode = listener_inode_by_netlink().unwrap();
+            assert!(inode.is_some());
+            assert_eq!(inode, table());
+            let holder = port_holder().expect("a holder");
+            assert_eq!(holder.1, std::process::id());
+            drop(listener);
+            assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            assert_eq!(table(), None);
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn the_table_names_a_listener_on_loopback_or_every_address_only() {
+        let header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+        let row = |local: &str, state: &str, inode: u32| {
+            format!("   0: {local} 00000000:0000 {state} 00000000:00000000 00:00000000 00000000     0        0 {inode} 1 0 100 0 0 10 0\n")
+        };
+        let table = |rows: &[String]| format!("{header}{}", rows.concat());
+        assert_eq!(listener_inode_in_table(&table(&[])), None);
+        assert_eq!(
+            listener_inode_in_table(&table(&[row("0100007F:1EC6", "0A", 42)])),
+            Some(42)
+        );
+        assert_eq!(
+            listener_inode_in_table(&table(&[row("00000000:1EC6", "0A", 43)])),
+            Some(43)
+        );
+        // Another port, another address, or a connection rather than a listener.
+        assert_eq!(
+            listener_inode_in_table(&table(&[row("0100007F:1EC7", "0A", 44)])),
+            None
+        );
+        assert_eq!(
+            listener_inode_in_table(&table(&[row("0200007F:1EC6", "0A", 45)])),
+            None
+        );
+        assert_eq!(
+            listener_inode_in_table(&table(&[row("0100007F:1EC6", "01", 46)])),
+            None
+        );
     }
 }

@@ -291,6 +291,9 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
     }
 }
 
+/// A file's path and its text.
+type PathAndText = (String, String);
+
 /// Each of `files` (a path relative to the repository or to the book's
 /// listings, and its text) as rustfmt formats it for `edition`, at
 /// `max_width` if given. One rustfmt run formats them all: rustfmt loads the
@@ -298,7 +301,7 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
 /// seconds. The files are written at their own relative paths in a scratch
 /// directory, so that each `#[path]` module resolves as it does where the
 /// file lives, and rustfmt reads no configuration but an empty one.
-fn rustfmt_all(files: &[(String, String)], edition: &str, max_width: Option<u32>) -> Vec<String> {
+fn rustfmt_all(files: &[PathAndText], edition: &str, max_width: Option<u32>) -> Vec<String> {
     use std::path::PathBuf;
     use std::process::Command;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -354,7 +357,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     // The files, by the layout they are formatted at: ours in stages/ (the
     // HTML bins and their module) at rustfmt's default width, the book's at
     // its printing's.
-    let mut groups: BTreeMap<(&str, Option<u32>), Vec<(String, String)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, Option<u32>), Vec<PathAndText>> = BTreeMap::new();
     let ours = "stages/html_listing.rs".to_string();
     for step in STEPS {
         let edition = match step.printing {
