@@ -144,13 +144,27 @@ pub struct Finished {
 }
 
 /// Every server process running now, so that an interrupted tour can stop
-/// them (see [`stop_all_on_interrupt`]).
-static RUNNING: Mutex<Vec<Weak<Mutex<Child>>>> = Mutex::new(Vec::new());
+/// them (see [`stop_all`]); `stopping` once it has, after which no server
+/// starts. A server is spawned and listed under this one lock, so none can
+/// slip between the two and outlive [`stop_all`].
+static RUNNING: Mutex<Running> = Mutex::new(Running {
+    children: Vec::new(),
+    stopping: false,
+});
 
-/// Kill and reap every server still running: what the tour does when the
-/// reader presses ctrl-C, before it exits.
+struct Running {
+    children: Vec<Weak<Mutex<Child>>>,
+    stopping: bool,
+}
+
+/// Kill and reap every server still running, and start none from now on:
+/// what the tour does when the reader presses ctrl-C, before it exits.
 pub fn stop_all() {
-    let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
+    let running = {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        running.stopping = true;
+        std::mem::take(&mut running.children)
+    };
     for child in running.iter().filter_map(Weak::upgrade) {
         let mut child = child.lock().unwrap_or_else(|e| e.into_inner());
         if matches!(child.try_wait(), Ok(None)) {
@@ -214,17 +228,27 @@ impl Server {
         if !portable_only() {
             linux::kill_with_this_thread(&mut command);
         }
-        let mut child = command.spawn()?;
-        let pid = child.id();
-        let stdout_so_far = Arc::new(Mutex::new(String::new()));
-        let stdout = collect(child.stdout.take().unwrap(), Some(stdout_so_far.clone()));
-        let stderr = collect(child.stderr.take().unwrap(), None);
-        let child = Arc::new(Mutex::new(child));
-        {
+        let (child, pid, stdout, stderr) = {
             let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-            running.retain(|c| c.strong_count() > 0);
-            running.push(Arc::downgrade(&child));
-        }
+            if running.stopping {
+                return Err(io::Error::new(
+                    io::ErrorKind::Interrupted,
+                    "every server is being stopped",
+                )
+                .into());
+            }
+            let mut child = command.spawn()?;
+            let pid = child.id();
+            let stdout = child.stdout.take().unwrap();
+            let stderr = child.stderr.take().unwrap();
+            let child = Arc::new(Mutex::new(child));
+            running.children.retain(|c| c.strong_count() > 0);
+            running.children.push(Arc::downgrade(&child));
+            (child, pid, stdout, stderr)
+        };
+        let stdout_so_far = Arc::new(Mutex::new(String::new()));
+        let stdout = collect(stdout, Some(stdout_so_far.clone()));
+        let stderr = collect(stderr, None);
         let mut server = Server {
             child,
             pid,
