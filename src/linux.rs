@@ -1,5 +1,5 @@
 //! What only Linux offers the harness, in one place: a network namespace of
-//! its own per server (`unshare -rn`, entered with `setns`), `/proc` for a
+//! its own per server (made as `unshare -rn` makes it, entered with `setns`), `/proc` for a
 //! server's threads and the process holding a port, the kernel's socket
 //! diagnostics (netlink) for its listener, and `PR_SET_PDEATHSIG`. Everything here is an improvement on the portable
 //! path in `server.rs`, which runs on every OS and which `CH20_HARNESS=portable`
@@ -14,15 +14,83 @@ use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// `unshare -rn` the server into a network namespace of its own, bring its
-/// loopback up (a new namespace has it down), and exec the server, so that
-/// the child's pid is the server's.
+/// The command for a server that starts in a network of its own: between
+/// fork and exec the child does what `unshare -rn` and `ip link set lo up`
+/// do (a user namespace that maps us to root, so no privilege is needed,
+/// and in it a network namespace whose loopback is brought up), so that the
+/// child's pid is the server's and no helper program runs per server.
 pub fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
-    let mut command = Command::new("unshare");
+    // Prepared before the fork: the child may only make async-signal-safe
+    // calls, which rules out allocating.
+    // SAFETY: geteuid and getegid cannot fail and touch no memory.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let uid_map = format!("0 {uid} 1");
+    let gid_map = format!("0 {gid} 1");
+    let mut command = Command::new(exe);
+    // SAFETY: the closure only makes system calls (unshare, open, write,
+    // close, socket, ioctl) on memory prepared above.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            write_own_proc_file(c"/proc/self/setgroups", b"deny")?;
+            write_own_proc_file(c"/proc/self/uid_map", uid_map.as_bytes())?;
+            write_own_proc_file(c"/proc/self/gid_map", gid_map.as_bytes())?;
+            loopback_up()
+        });
+    }
     command
-        .args(["-rn", "sh", "-c", "ip link set lo up && exec \"$0\" \"$@\""])
-        .arg(exe);
-    command
+}
+
+/// Write `content` to a file of /proc with bare system calls (safe between
+/// fork and exec).
+fn write_own_proc_file(path: &std::ffi::CStr, content: &[u8]) -> io::Result<()> {
+    // SAFETY: path is a NUL-terminated string; the descriptor is closed
+    // before returning.
+    unsafe {
+        let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let written = libc::write(fd, content.as_ptr().cast(), content.len());
+        let result = if written == content.len() as isize {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        };
+        libc::close(fd);
+        result
+    }
+}
+
+/// Bring up the loopback of the calling thread's network (a new network
+/// has it down), as `ip link set lo up` does, with bare system calls (safe
+/// between fork and exec).
+fn loopback_up() -> io::Result<()> {
+    // SAFETY: ifreq is plain old data; the ioctls read and write only it;
+    // the descriptor is closed before returning.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut request: libc::ifreq = std::mem::zeroed();
+        request.ifr_name[0] = b'l' as libc::c_char;
+        request.ifr_name[1] = b'o' as libc::c_char;
+        let mut rc = libc::ioctl(fd, libc::SIOCGIFFLAGS as _, &mut request);
+        if rc == 0 {
+            request.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            rc = libc::ioctl(fd, libc::SIOCSIFFLAGS as _, &request);
+        }
+        let result = if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        };
+        libc::close(fd);
+        result
+    }
 }
 
 /// Whether this machine gives servers a network of their own (asked once).
@@ -46,7 +114,9 @@ fn probe_isolation() -> io::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             if let Some(status) = child.try_wait()? {
-                return Err(io::Error::other(format!("unshare -rn failed: {status}")));
+                return Err(io::Error::other(format!(
+                    "a process in a network of its own failed: {status}"
+                )));
             }
             let theirs = std::fs::read_link(format!("/proc/{pid}/ns/net"))?;
             let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
@@ -54,7 +124,9 @@ fn probe_isolation() -> io::Result<()> {
                 break;
             }
             if Instant::now() >= deadline {
-                return Err(io::Error::other("unshare -rn did not start"));
+                return Err(io::Error::other(
+                    "a process in a network of its own did not start",
+                ));
             }
             thread::sleep(Duration::from_millis(10));
         }
@@ -87,14 +159,7 @@ pub fn private_network_for_this_thread() -> io::Result<()> {
     if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    let up = Command::new("ip")
-        .args(["link", "set", "lo", "up"])
-        .status()?;
-    if up.success() {
-        Ok(())
-    } else {
-        Err(io::Error::other(format!("ip link set lo up: {up}")))
-    }
+    loopback_up()
 }
 
 /// Have the kernel kill the server if the thread that started it goes away
@@ -142,7 +207,7 @@ pub fn runnable_threads(pid: u32) -> usize {
 
 /// Whether the network process `pid` sees has a socket listening on
 /// 127.0.0.1:7878. With `own_network`, only once the process is in a network
-/// other than the calling thread's: until unshare has run, the child's
+/// other than the calling thread's: until the child has left it, its
 /// network is still ours, and a server the reader has on the real port
 /// must not count.
 pub fn listening(pid: u32, own_network: bool) -> bool {

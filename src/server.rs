@@ -7,12 +7,13 @@
 //! and listing 20-25 counts its connections); a port already in use is
 //! reported in one sentence that names its holder; and every server is
 //! killed and reaped when its `Server` is dropped, when a test fails, or
-//! when the tour is interrupted ([`stop_all_on_interrupt`]).
+//! when the tour is interrupted ([`stop_all`]).
 //!
-//! Where Linux lets us (`unshare -rn`, and the right to enter the namespace
-//! it makes), each server gets a network namespace of its own instead, with
-//! its own loopback: any number of them run side by side, and a server the
-//! reader has running on the real 7878 does not matter. The thread that
+//! Where Linux lets us (user and network namespaces, as `unshare -rn` makes
+//! them, and the right to enter them), each server gets a network namespace
+//! of its own instead, with its own loopback: any number of them run side
+//! by side, and a server the reader has running on the real 7878 does not
+//! matter. The thread that
 //! starts such a server joins its namespace, so that its connections (and
 //! the processes it spawns, like curl) reach that server. That, and what
 //! else only Linux tells us, is in `crate::linux`; `CH20_HARNESS=portable`
@@ -48,7 +49,8 @@ pub fn portable_only() -> bool {
 /// Where the servers' network comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Network {
-    /// A network namespace of its own per server (Linux, `unshare -rn`).
+    /// A network namespace of its own per server (Linux, as `unshare -rn`
+    /// makes it).
     Isolated,
     /// The machine's own loopback, one server at a time.
     Shared,
