@@ -13,9 +13,9 @@
 //! them, and the right to enter them), each server gets a network namespace
 //! of its own instead, with its own loopback: any number of them run side
 //! by side, and a server the reader has running on the real 7878 does not
-//! matter. The thread that
-//! starts such a server joins its namespace, so that its connections (and
-//! the processes it spawns, like curl) reach that server. That, and what
+//! matter. The thread that starts such a server joins its namespace, so
+//! that its connections (and the processes it spawns, like curl) reach that
+//! server. That, and what
 //! else only Linux tells us, is in `crate::linux`; `CH20_HARNESS=portable`
 //! turns all of it off, to prove the portable path on Linux.
 
