@@ -81,8 +81,9 @@ fn recorded(path: &Path, key: &str) -> Option<Built> {
 /// prints: every file of the stage packages, the workspace's manifest, lock
 /// file, cargo configuration and toolchain file, the rustc and cargo that
 /// run, and the environment variables cargo and rustc read (all of
-/// `CARGO*` and `RUST*`: more than they read, which costs at most a
-/// needless run). Worked out once per process.
+/// `CARGO*`, `RUSTC*`, `RUSTFLAGS`, `RUSTDOCFLAGS` and `RUSTUP*`: more than
+/// they read, which costs at most a needless run). Worked out once per
+/// process.
 fn inputs() -> &'static [(String, Vec<u8>)] {
     static INPUTS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
     INPUTS.get_or_init(|| {
@@ -121,7 +122,10 @@ fn inputs() -> &'static [(String, Vec<u8>)] {
         }
         for (name, value) in std::env::vars_os() {
             let name = name.to_string_lossy().into_owned();
-            if name.starts_with("CARGO") || name.starts_with("RUST") {
+            let read_by_the_toolchain = ["CARGO", "RUSTC", "RUSTFLAGS", "RUSTDOCFLAGS", "RUSTUP"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix));
+            if read_by_the_toolchain {
                 inputs.push((name, value.to_string_lossy().as_bytes().to_vec()));
             }
         }
