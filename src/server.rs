@@ -147,16 +147,22 @@ pub struct Finished {
 
 /// Every server process running now, so that an interrupted tour can stop
 /// them (see [`stop_all`]); `stopping` once it has, after which no server
-/// starts. A server is spawned and listed under this one lock, so none can
-/// slip between the two and outlive [`stop_all`].
+/// starts; and how many are being spawned (not yet listed). [`stop_all`]
+/// waits for those, so that none slips between spawn and list and outlives
+/// it; the spawns themselves run side by side.
 static RUNNING: Mutex<Running> = Mutex::new(Running {
     children: Vec::new(),
     stopping: false,
+    spawning: 0,
 });
+
+/// Signalled when a spawn in flight has been listed.
+static LISTED: std::sync::Condvar = std::sync::Condvar::new();
 
 struct Running {
     children: Vec<Weak<Mutex<Child>>>,
     stopping: bool,
+    spawning: usize,
 }
 
 /// Kill and reap every server still running, and start none from now on:
@@ -165,6 +171,9 @@ pub fn stop_all() {
     let running = {
         let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
         running.stopping = true;
+        while running.spawning > 0 {
+            running = LISTED.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
         std::mem::take(&mut running.children)
     };
     for child in running.iter().filter_map(Weak::upgrade) {
@@ -230,7 +239,7 @@ impl Server {
         if !portable_only() {
             linux::kill_with_this_thread(&mut command);
         }
-        let (child, pid, stdout, stderr) = {
+        {
             let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
             if running.stopping {
                 return Err(io::Error::new(
@@ -239,7 +248,14 @@ impl Server {
                 )
                 .into());
             }
-            let mut child = command.spawn()?;
+            running.spawning += 1;
+        }
+        let spawned = command.spawn();
+        let (child, pid, stdout, stderr) = {
+            let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+            running.spawning -= 1;
+            LISTED.notify_all();
+            let mut child = spawned?;
             let pid = child.id();
             let stdout = child.stdout.take().unwrap();
             let stderr = child.stderr.take().unwrap();
