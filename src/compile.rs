@@ -108,10 +108,10 @@ impl BuildReport {
     }
 }
 
-/// Build every stage, the failing ones included, in one cargo invocation
-/// (`--keep-going`, so one failing bin does not stop the others), in
-/// [`stages_target_dir`].
-pub fn build_all_stages() -> io::Result<BuildReport> {
+/// The command that builds every stage, the failing ones included, in one
+/// cargo invocation (`--keep-going`, so one failing bin does not stop the
+/// others), in [`stages_target_dir`], with JSON messages ([`read_build`]).
+pub fn all_stages_build() -> Command {
     let mut command = cargo();
     command
         .current_dir(root())
@@ -119,7 +119,7 @@ pub fn build_all_stages() -> io::Result<BuildReport> {
         .args(["--features", "compile-fail", "--message-format", "json"])
         .arg("--target-dir")
         .arg(stages_target_dir());
-    run_build(command)
+    command
 }
 
 /// Run a `cargo build --message-format json` (or one of its `json-*`
@@ -129,12 +129,18 @@ pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
         .output()?;
+    read_build(output.status.success(), &output.stdout, &output.stderr)
+}
+
+/// Collect the messages of a `cargo build --message-format json` that
+/// printed `stdout` and `stderr`.
+pub fn read_build(success: bool, stdout: &[u8], stderr: &[u8]) -> io::Result<BuildReport> {
     let mut report = BuildReport {
-        success: output.status.success(),
-        cargo_stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        success,
+        cargo_stderr: String::from_utf8_lossy(stderr).into_owned(),
         ..BuildReport::default()
     };
-    for message in Message::parse_stream(output.stdout.as_slice()) {
+    for message in Message::parse_stream(stdout) {
         match message? {
             Message::CompilerMessage(m) => {
                 let d = m.message;
@@ -177,11 +183,11 @@ pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
             _ => {}
         }
     }
-    if report.diagnostics.is_empty() && report.executables.is_empty() && !output.status.success() {
+    if report.diagnostics.is_empty() && report.executables.is_empty() && !success {
         // cargo itself failed (bad manifest, lock file out of date, ...).
         return Err(io::Error::other(format!(
             "cargo build failed before compiling anything:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+            report.cargo_stderr
         )));
     }
     Ok(report)

@@ -4,6 +4,7 @@
 //! test is named after the claim it checks.
 
 mod common;
+mod records;
 
 // The book's code: the registry agrees with stages/, Cargo and STAGES.md;
 // the stages are the book's text; the printed differences are pinned.
