@@ -156,6 +156,11 @@ static RUNNING: Mutex<Running> = Mutex::new(Running {
     spawning: 0,
 });
 
+/// Whether [`stop_all`] has run (or is running).
+pub fn stopping() -> bool {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).stopping
+}
+
 /// Signalled when a spawn in flight has been listed.
 static LISTED: std::sync::Condvar = std::sync::Condvar::new();
 

@@ -31,6 +31,11 @@ pub fn main() -> ExitCode {
         Some(Command::Check { step, path }) => check::check(&step, &path),
         Some(Command::Next) => next::next(false),
     };
+    // Interrupted: what the command made of its server being stopped under
+    // it is beside the point, and the handler is about to exit with 130.
+    while companion::server::stopping() {
+        std::thread::park();
+    }
     match result {
         Ok(code) => code,
         Err(error) => {
