@@ -155,6 +155,20 @@ impl Step {
         }
     }
 
+    /// The width the book formats this step's code at, where the stage keeps
+    /// the book's layout (a `rustfmt.toml` in its folder says so to cargo
+    /// fmt): 80 columns for the print edition's and today's edition's
+    /// listing files. `None` where the stage is at rustfmt's default width:
+    /// the older printings, rebuilt from their text, and the HTML listings'
+    /// bins, which are ours.
+    pub fn max_width(&self) -> Option<u32> {
+        match (self.printing, self.files) {
+            (_, Files::Html(_)) => None,
+            (Printing::Print2021 | Printing::Edition2024, _) => Some(80),
+            (Printing::Print2018 | Printing::Online, _) => None,
+        }
+    }
+
     /// The step's folder, relative to the repository root.
     pub fn dir(&self) -> String {
         format!("stages/{}", self.name)
@@ -1134,6 +1148,66 @@ pub static PRINT_DIFFERENCES: &[PrintDifference] = &[
                `Worker {id} disconnected; shutting down.`",
     },
 ];
+
+/// Where a main-line stage is not the print edition's own listing file for
+/// its step (the book's repository at the commit of that text, cleaned as
+/// the book cleans a file before compiling it): the book's file carries code
+/// its text introduces only later. The stage is what a reader following the
+/// print has at that step; the difference is shown to the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileDifference {
+    /// The step whose stage differs from the book's file.
+    pub step: &'static str,
+    /// What the book's `src/main.rs` has instead of the stage's.
+    pub book_has: BookFileHas,
+    /// What the difference is, in our words.
+    pub note: &'static str,
+}
+
+/// What the book's file of a step has, where it is not the stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookFileHas {
+    /// The stage, but with the `main` function of this later step.
+    MainOf(&'static str),
+    /// This other step's file, whole; its `main` is the stage's.
+    FileOf(&'static str),
+}
+
+/// Every main-line stage that is not the book's own file for its step.
+pub static FILE_DIFFERENCES: &[FileDifference] = &[
+    FileDifference {
+        step: "listing-20-23",
+        book_has: BookFileHas::MainOf("listing-20-25"),
+        note: AHEAD_OF_THE_TEXT,
+    },
+    FileDifference {
+        step: "listing-20-24",
+        book_has: BookFileHas::MainOf("listing-20-25"),
+        note: AHEAD_OF_THE_TEXT,
+    },
+    FileDifference {
+        step: "no-listing-06-fix-threadpool-drop",
+        book_has: BookFileHas::MainOf("listing-20-25"),
+        note: AHEAD_OF_THE_TEXT,
+    },
+    FileDifference {
+        step: "listing-20-25",
+        book_has: BookFileHas::FileOf("no-listing-07-final-code"),
+        note: "The book's src/main.rs for listing 20-25 puts the new `main` above \
+               the chapter's first handle_connection (a 1024-byte buffer compared \
+               with `starts_with`), the one the full code at the chapter's end still \
+               shows. The text prints only `main`, so the stage keeps the \
+               handle_connection a reader has by then (listing 20-10's, which reads \
+               the request line through a `BufReader`). The book's own file is the \
+               step no-listing-07-final-code, to the character.",
+    },
+];
+
+const AHEAD_OF_THE_TEXT: &str = "The book's src/main.rs for this step already has \
+    listing 20-25's `main`, which takes two connections (`.take(2)`) and then says \
+    `Shutting down.`. The text shows only src/lib.rs here and brings that `main` in \
+    at listing 20-25, so the stage keeps the `main` a reader has (listing 20-21's), \
+    which serves until it is stopped.";
 
 /// The tables of steps that README.md shows (a test keeps README in step
 /// with this registry): the main line's, and then the other printings'.

@@ -23,7 +23,9 @@ fn handle_connection(mut stream: TcpStream) {
         let contents = fs::read_to_string("hello.html").unwrap();
         let length = contents.len();
 
-        let response = format!("{status_line}\r\nContent-Length: {length}\r\n\r\n{contents}");
+        let response = format!(
+            "{status_line}\r\nContent-Length: {length}\r\n\r\n{contents}"
+        );
 
         stream.write_all(response.as_bytes()).unwrap();
     } else {
@@ -31,7 +33,9 @@ fn handle_connection(mut stream: TcpStream) {
         let contents = fs::read_to_string("404.html").unwrap();
         let length = contents.len();
 
-        let response = format!("{status_line}\r\nContent-Length: {length}\r\n\r\n{contents}");
+        let response = format!(
+            "{status_line}\r\nContent-Length: {length}\r\n\r\n{contents}"
+        );
 
         stream.write_all(response.as_bytes()).unwrap();
     }

@@ -36,6 +36,8 @@ impl ThreadPool {
     }
 }
 
+
+
 struct Worker {
     id: usize,
     thread: thread::JoinHandle<()>,

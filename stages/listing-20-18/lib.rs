@@ -34,12 +34,14 @@ impl ThreadPool {
         ThreadPool { workers, sender }
     }
 
+
     pub fn execute<F>(&self, f: F)
     where
         F: FnOnce() + Send + 'static,
     {
     }
 }
+
 
 struct Worker {
     id: usize,

@@ -8,6 +8,7 @@ pub struct ThreadPool {
     sender: mpsc::Sender<Job>,
 }
 
+
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
 impl ThreadPool {
@@ -43,6 +44,7 @@ impl ThreadPool {
         self.sender.send(job).unwrap();
     }
 }
+
 
 struct Worker {
     id: usize,

@@ -49,6 +49,7 @@ struct Worker {
     thread: thread::JoinHandle<()>,
 }
 
+
 impl Worker {
     fn new(id: usize, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) -> Worker {
         let thread = thread::spawn(move || loop {

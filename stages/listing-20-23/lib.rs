@@ -7,7 +7,6 @@ pub struct ThreadPool {
     workers: Vec<Worker>,
     sender: Option<mpsc::Sender<Job>>,
 }
-// --snip--
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -20,7 +19,6 @@ impl ThreadPool {
     ///
     /// The `new` function will panic if the size is zero.
     pub fn new(size: usize) -> ThreadPool {
-        // --snip--
 
         assert!(size > 0);
 

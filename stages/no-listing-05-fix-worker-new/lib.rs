@@ -61,7 +61,6 @@ struct Worker {
 
 impl Worker {
     fn new(id: usize, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) -> Worker {
-        // --snip--
 
         let thread = thread::spawn(move || loop {
             let job = receiver.lock().unwrap().recv().unwrap();

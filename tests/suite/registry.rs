@@ -159,10 +159,9 @@ fn every_step_has_exactly_its_files_in_stages() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        // Today's edition's code steps carry the book's 80 columns for
-        // cargo fmt (see every_stage_is_formatted_as_its_printing_formats_it).
-        let fmt_config =
-            step.printing == Printing::Edition2024 && !matches!(step.files, Files::Html(_));
+        // The steps at the book's 80 columns say so to cargo fmt (see
+        // every_stage_is_formatted_as_its_printing_formats_it).
+        let fmt_config = step.max_width().is_some();
         let expected: &[&str] = match (step.files, fmt_config) {
             (Files::MainAndLib, false) => &["lib.rs", "main.rs"],
             (Files::MainAndLib, true) => &["lib.rs", "main.rs", "rustfmt.toml"],
@@ -364,12 +363,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
             Printing::Edition2024 => "2024",
             _ => "2021",
         };
-        let width = match (step.printing, &step.files) {
-            (_, Files::Html(_)) => None,
-            (Printing::Edition2024, _) => Some(80),
-            _ => None,
-        };
-        let group = groups.entry((edition, width)).or_default();
+        let group = groups.entry((edition, step.max_width())).or_default();
         let ours_too = matches!(step.files, Files::Html(_)).then(|| ours.clone());
         for file in [Some(step.main_rs()), step.lib_rs(), ours_too]
             .into_iter()
@@ -394,8 +388,8 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
             // those lines, so the stages keep them too. Nothing else may
             // differ.
             assert_eq!(
-                (*edition, *width),
-                ("2024", Some(80)),
+                *width,
+                Some(80),
                 "{file} is not formatted as rustfmt formats it"
             );
             assert_eq!(
@@ -406,12 +400,9 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
             blank_line_only.push(file.clone());
         }
     }
-    // cargo fmt formats today's edition at the book's 80 columns, and leaves
-    // alone exactly the steps whose blank lines it would take out.
-    for step in STEPS
-        .iter()
-        .filter(|s| s.printing == Printing::Edition2024 && !matches!(s.files, Files::Html(_)))
-    {
+    // cargo fmt formats the book's listing files at the book's 80 columns,
+    // and leaves alone exactly the steps whose blank lines it would take out.
+    for step in STEPS.iter().filter(|s| s.max_width().is_some()) {
         let config = common::read_repo(&format!("{}/rustfmt.toml", step.dir()));
         assert!(config.contains("\nmax_width = 80\n"), "{}", step.name);
         let untouched = blank_line_only.iter().any(|f| f.starts_with(&step.dir()));
@@ -425,6 +416,13 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     assert_eq!(
         blank_line_only,
         [
+            "stages/listing-20-10/main.rs",
+            "stages/listing-20-17/lib.rs",
+            "stages/listing-20-18/lib.rs",
+            "stages/listing-20-19/lib.rs",
+            "stages/listing-20-20/lib.rs",
+            "stages/no-listing-05-fix-worker-new/lib.rs",
+            "stages/listing-20-23/lib.rs",
             "stages/listing-21-10/main.rs",
             "stages/listing-21-17/lib.rs",
             "stages/listing-21-18/lib.rs",
