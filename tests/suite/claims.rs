@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use companion::server::{Ending, ADDRESS};
+use companion::server::{Ending, Finished, ADDRESS};
 use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
 /// Open a connection and send `GET /sleep` on it (and keep it open).
@@ -274,14 +274,7 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
     // join().unwrap() panics on it. (With the two the other way round, the
     // page can be cut off: the process may exit while another worker is
     // still writing it.)
-    let mut server = common::start(step);
-    let page = exchange("/", EXCHANGE_TIMEOUT);
-    assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
-    drop(TcpStream::connect(ADDRESS).unwrap());
-    server
-        .wait_for_exit(Duration::from_secs(10))
-        .expect("the server exits after two connections");
-    let finished = server.finish();
+    let finished = a_page_then_a_connection_closed_without_a_request(step);
     assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
     assert!(
         finished
@@ -296,6 +289,36 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
             .contains("called `Result::unwrap()` on an `Err` value: Any { .. }"),
         "{}",
         finished.stderr
+    );
+}
+
+/// Start a server that stops after two connections, ask it for its page,
+/// then open a connection and close it without a request; how it ended.
+fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
+    let mut server = common::start(step);
+    let page = exchange("/", EXCHANGE_TIMEOUT);
+    assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    drop(TcpStream::connect(ADDRESS).unwrap());
+    server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits after two connections");
+    server.finish()
+}
+
+/// The book's own file for listing 20-25 (no-listing-07-final-code, see
+/// `FILE_DIFFERENCES`) reads a request with one `read` into a 1024-byte
+/// buffer: a connection that closes without a request reads nothing, gets
+/// the 404 page written after it, and no worker panics. The same two
+/// connections that make the stage exit 101 above let it shut down cleanly.
+#[test]
+fn the_books_own_listing_20_25_file_survives_a_connection_closed_without_a_request() {
+    let finished = a_page_then_a_connection_closed_without_a_request("no-listing-07-final-code");
+    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
+    assert_eq!(finished.stderr, "");
+    assert!(
+        finished.stdout.contains("Shutting down."),
+        "{}",
+        finished.stdout
     );
 }
 

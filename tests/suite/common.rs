@@ -122,3 +122,26 @@ pub fn start(name: &str) -> companion::server::Server {
     companion::server::Server::start(&stage_exe(name), companion::compile::root())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// What the book's `release_listings` tool does to a listing file before it
+/// compiles it: every `// ANCHOR: name`, `// ANCHOR_END: name` and
+/// `// --snip--` line goes (the blank lines around them stay), and so does
+/// an empty `fn main() {}` in a `lib.rs`.
+pub fn clean(text: &str, is_lib: bool) -> String {
+    let kept: String = text
+        .split_inclusive('\n')
+        .filter(|line| {
+            let line = line.trim();
+            let anchor = ["// ANCHOR: ", "// ANCHOR_END: "].iter().any(|a| {
+                line.strip_prefix(a)
+                    .is_some_and(|name| !name.is_empty() && !name.contains(' '))
+            });
+            !anchor && line != "// --snip--"
+        })
+        .collect();
+    if is_lib {
+        kept.replace("fn main() {}\n", "")
+    } else {
+        kept
+    }
+}

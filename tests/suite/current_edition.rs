@@ -22,41 +22,18 @@ fn book_folder(step: &Step) -> &'static str {
     step.name.strip_suffix("-2024").unwrap_or(step.name)
 }
 
-/// What the book's `release_listings` tool does to a listing file before it
-/// compiles it: every `// ANCHOR: name`, `// ANCHOR_END: name` and
-/// `// --snip--` line goes (the blank lines around them stay), and so does
-/// an empty `fn main() {}` in a `lib.rs`.
-fn clean(text: &str, is_lib: bool) -> String {
-    let kept: String = text
-        .split_inclusive('\n')
-        .filter(|line| {
-            let line = line.trim();
-            let anchor = ["// ANCHOR: ", "// ANCHOR_END: "].iter().any(|a| {
-                line.strip_prefix(a)
-                    .is_some_and(|name| !name.is_empty() && !name.contains(' '))
-            });
-            !anchor && line != "// --snip--"
-        })
-        .collect();
-    if is_lib {
-        kept.replace("fn main() {}\n", "")
-    } else {
-        kept
-    }
-}
-
 #[test]
 fn clean_drops_anchor_and_snip_lines_and_keeps_the_blank_lines_around_them() {
     let listing = "pub struct ThreadPool;\n\n// ANCHOR: here\nimpl ThreadPool {\n    // --snip--\n    // ANCHOR_END: here\n    pub fn new() {}\n}\n";
     assert_eq!(
-        clean(listing, true),
+        common::clean(listing, true),
         "pub struct ThreadPool;\n\nimpl ThreadPool {\n    pub fn new() {}\n}\n"
     );
-    assert_eq!(clean("fn main() {}\n", true), "");
-    assert_eq!(clean("fn main() {}\n", false), "fn main() {}\n");
+    assert_eq!(common::clean("fn main() {}\n", true), "");
+    assert_eq!(common::clean("fn main() {}\n", false), "fn main() {}\n");
     // A comment that only looks like an anchor stays.
     let prose = "// ANCHOR: two words\n";
-    assert_eq!(clean(prose, false), prose);
+    assert_eq!(common::clean(prose, false), prose);
 }
 
 #[test]
@@ -85,7 +62,11 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
         let main = match step.lib_rs() {
             Some(lib) => {
                 let theirs = common::read_shared(&shared, &format!("{folder}/lib.rs"));
-                assert_eq!(common::read_repo(&lib), clean(&theirs, true), "{lib}");
+                assert_eq!(
+                    common::read_repo(&lib),
+                    common::clean(&theirs, true),
+                    "{lib}"
+                );
                 compared += 1;
                 main.strip_suffix(common::SCAFFOLD)
                     .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
@@ -94,7 +75,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
             None => main,
         };
         let theirs = common::read_shared(&shared, &format!("{folder}/main.rs"));
-        assert_eq!(main, clean(&theirs, false), "{}", step.main_rs());
+        assert_eq!(main, common::clean(&theirs, false), "{}", step.main_rs());
         compared += 1;
     }
     assert!(compared >= 60, "only {compared} files compared");

@@ -10,6 +10,7 @@ mod records;
 // the stages are the book's text; the printed differences are pinned.
 mod html_listings;
 mod print_differences;
+mod print_edition_files;
 mod registry;
 mod seeds;
 

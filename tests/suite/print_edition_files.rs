@@ -1,0 +1,106 @@
+//! The print edition's own listing files (../shared/print-edition-listings/:
+//! the book's repository at the commit whose text is the print edition):
+//! every main-line stage is the book's file for its step, cleaned as the
+//! book cleans it before compiling it, to the character, except where
+//! `FILE_DIFFERENCES` (src/steps.rs) says why not; there the difference is
+//! exactly the one it names.
+
+use crate::common;
+
+use companion::steps::{BookFileHas, Files, Printing, Step, FILE_DIFFERENCES, STEPS};
+
+const LISTINGS: &str = "print-edition-listings/ch20-web-server";
+
+/// A stage's file as the book's would be: without the scaffold at the end
+/// of a `main.rs` whose step has a `lib.rs`.
+fn stage_file(step: &Step, file: &str) -> String {
+    let text = common::read_repo(&format!("{}/{file}", step.dir()));
+    if file == "main.rs" && step.files == Files::MainAndLib {
+        text.strip_suffix(common::SCAFFOLD)
+            .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
+            .to_string()
+    } else {
+        text
+    }
+}
+
+/// The `fn main` of a main.rs, from its first line to its closing brace.
+fn main_fn(text: &str) -> &str {
+    let start = text.find("\nfn main() {\n").expect("a main function") + 1;
+    let end = start + text[start..].find("\n}\n").expect("the end of main") + 3;
+    &text[start..end]
+}
+
+#[test]
+fn main_fn_is_the_function_and_nothing_around_it() {
+    let file = "use std::net::TcpListener;\n\nfn main() {\n    let x = 1;\n    {\n    }\n}\n\nfn other() {}\n";
+    assert_eq!(
+        main_fn(file),
+        "fn main() {\n    let x = 1;\n    {\n    }\n}\n"
+    );
+}
+
+#[test]
+fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
+    let Some(shared) =
+        common::shared_dir("every_main_line_stage_is_the_print_editions_own_file_or_says_why_not")
+    else {
+        return;
+    };
+    let mut identical = 0;
+    let mut explained = 0;
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
+        let folder = shared.join(format!("{LISTINGS}/{}", step.name));
+        if let Files::Html(file) = step.files {
+            // The HTML listings are the files at our root; every folder of
+            // the book that has one has the same.
+            let ours = common::read_repo(file);
+            for entry in std::fs::read_dir(shared.join(LISTINGS)).unwrap().flatten() {
+                if let Ok(theirs) = std::fs::read_to_string(entry.path().join(file)) {
+                    assert_eq!(theirs, ours, "{}", entry.path().display());
+                }
+            }
+            assert!(!folder.exists(), "{}", step.name);
+            continue;
+        }
+        let files: &[&str] = match step.files {
+            Files::MainAndLib => &["main.rs", "lib.rs"],
+            _ => &["main.rs"],
+        };
+        for &file in files {
+            let theirs = std::fs::read_to_string(folder.join("src").join(file))
+                .unwrap_or_else(|e| panic!("{}/src/{file}: {e}", folder.display()));
+            let theirs = common::clean(&theirs, file == "lib.rs");
+            let ours = stage_file(step, file);
+            let difference = FILE_DIFFERENCES
+                .iter()
+                .find(|d| d.step == step.name && file == "main.rs");
+            match difference.map(|d| d.book_has) {
+                None => {
+                    assert_eq!(ours, theirs, "{}/{file}", step.dir());
+                    identical += 1;
+                }
+                Some(BookFileHas::MainOf(later)) => {
+                    let later_main = stage_file(companion::steps::find(later).unwrap(), "main.rs");
+                    assert_ne!(ours, theirs, "{}: no longer differs", step.name);
+                    assert_eq!(
+                        ours.replace(main_fn(&ours), main_fn(&later_main)),
+                        theirs,
+                        "{}/{file}: the book's file is the stage with {later}'s main",
+                        step.dir(),
+                    );
+                    explained += 1;
+                }
+                Some(BookFileHas::FileOf(other)) => {
+                    let other = stage_file(companion::steps::find(other).unwrap(), "main.rs");
+                    assert_ne!(ours, theirs, "{}: no longer differs", step.name);
+                    assert_eq!(other, theirs, "{}/{file}", step.dir());
+                    assert_eq!(main_fn(&ours), main_fn(&theirs), "{}: main", step.name);
+                    explained += 1;
+                }
+            }
+        }
+    }
+    // 25 main.rs and 19 lib.rs files are the book's; four main.rs are not.
+    assert_eq!((identical, explained), (44, 4));
+}
