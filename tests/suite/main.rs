@@ -24,6 +24,7 @@ mod walkthrough;
 mod browser;
 mod claims;
 mod clients;
+mod malformed;
 mod pools;
 mod sessions;
 

@@ -1,0 +1,133 @@
+//! Why the chapter's closing exercises matter: what a connection that is
+//! not a well-formed request does to the chapter's own servers. The pool's
+//! `handle_connection` unwraps the request line, so a connection that
+//! closes before sending one, or sends bytes that are not UTF-8, panics the
+//! worker that took it, and a worker that panicked is gone for good. A
+//! thread per connection loses only that connection's thread.
+
+use crate::common;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use companion::server::{Ending, Server, ADDRESS};
+use companion::session::{exchange, EXCHANGE_TIMEOUT};
+
+/// A connection that closes without sending anything.
+fn close_without_a_request() {
+    drop(TcpStream::connect(ADDRESS).expect("connecting"));
+}
+
+/// A connection that sends a line of bytes that are not UTF-8, then closes.
+fn send_bytes_that_are_not_utf8() {
+    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+    stream
+        .write_all(b"GET /\xff\xfe HTTP/1.1\r\n\r\n")
+        .expect("sending");
+}
+
+/// The malformed connections, taken in turn.
+const MALFORMED: [fn(); 2] = [close_without_a_request, send_bytes_that_are_not_utf8];
+
+/// Wait (at most ten seconds) until `server` has `threads` threads.
+fn wait_for_threads(server: &Server, threads: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.thread_count() != Some(threads) {
+        assert!(
+            Instant::now() < deadline,
+            "the server kept {:?} threads, not {threads}",
+            server.thread_count()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn answers(path: &str) -> bool {
+    exchange(path, EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK")
+}
+
+const NO_THREAD_COUNT: &str = "skipping a malformed-connection claim: the harness counts \
+     a server's threads only on Linux, outside CH20_HARNESS=portable";
+
+#[test]
+fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_listing_20_20() {
+    four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it("listing-20-20");
+}
+
+#[test]
+fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_listing_21_20() {
+    four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it("listing-21-20");
+}
+
+fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(step: &str) {
+    let mut server = common::start(step);
+    if server.thread_count().is_none() {
+        common::say_past_capture(NO_THREAD_COUNT);
+        return;
+    }
+    wait_for_threads(&server, 1 + 4);
+    for lost in 1..=4 {
+        MALFORMED[lost % 2]();
+        // The worker that took it panicked, and no thread replaces it.
+        wait_for_threads(&server, 1 + 4 - lost);
+        if lost < 4 {
+            assert!(
+                answers("/"),
+                "{step} still answers with {} workers",
+                4 - lost
+            );
+        }
+    }
+    // No worker is left, and with the last one went the last handle on the
+    // channel's receiving end: the next connection, well-formed or not, is
+    // accepted, main's `send` to the pool fails, and its `unwrap` ends the
+    // process.
+    let last = exchange("/", EXCHANGE_TIMEOUT);
+    assert!(last.reply.is_no_response(), "{:?}", last.reply);
+    server
+        .wait_for_exit(Duration::from_secs(10))
+        .expect("the server exits");
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
+    let panics = finished.stderr.matches(" panicked at ").count();
+    assert_eq!(panics, 5, "four workers and main:\n{}", finished.stderr);
+    assert!(finished.stderr.contains("SendError"), "{}", finished.stderr);
+}
+
+#[test]
+fn a_thread_per_connection_outlives_malformed_connections_listing_20_11() {
+    a_thread_per_connection_outlives_malformed_connections("listing-20-11");
+}
+
+#[test]
+fn a_thread_per_connection_outlives_malformed_connections_listing_21_11() {
+    a_thread_per_connection_outlives_malformed_connections("listing-21-11");
+}
+
+fn a_thread_per_connection_outlives_malformed_connections(step: &str) {
+    let mut server = common::start(step);
+    for malformed in MALFORMED.iter().cycle().take(20) {
+        malformed();
+    }
+    assert!(
+        answers("/"),
+        "{step} answers after 20 malformed connections"
+    );
+    let counted = server.thread_count().is_some();
+    if counted {
+        // Each panicked thread was its connection's alone.
+        wait_for_threads(&server, 1);
+    }
+    assert_eq!(
+        server.wait_for_exit(Duration::ZERO),
+        None,
+        "{step} still runs"
+    );
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Stopped);
+    if counted {
+        // Every thread that panicked is gone, so every panic was printed.
+        assert_eq!(finished.stderr.matches(" panicked at ").count(), 20);
+    }
+}
