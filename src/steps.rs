@@ -12,6 +12,8 @@ pub enum Section {
     Multithreaded,
     /// "Graceful Shutdown and Cleanup".
     GracefulShutdown,
+    /// After the chapter: its closing exercises, worked (our code).
+    Beyond,
 }
 
 impl Section {
@@ -26,6 +28,7 @@ impl Section {
                 "Turning Our Single-Threaded Server into a Multithreaded Server"
             }
             (Section::GracefulShutdown, _) => "Graceful Shutdown and Cleanup",
+            (Section::Beyond, _) => "Beyond the Chapter: Its Exercises, Worked",
         }
     }
 }
@@ -108,6 +111,9 @@ pub enum Printing {
     /// Today's edition: chapter 21 (online, and the third print edition),
     /// Rust 2024, listings 21-1 to 21-25.
     Edition2024,
+    /// Not a printing: the chapter's closing exercises, worked as steps
+    /// after today's edition's last listing. Our code, not the book's.
+    Exercises,
 }
 
 impl Printing {
@@ -118,6 +124,16 @@ impl Printing {
             Printing::Print2018 => "seeds/000_140cad0c53e4a0f6.txt",
             Printing::Online => "seeds/001_8b2b6d0908183201.txt",
             Printing::Edition2024 => "current-edition/nostarch-chapter21.md",
+            // Where the chapter leaves the exercises to the reader.
+            Printing::Exercises => "current-edition/nostarch-chapter21.md",
+        }
+    }
+
+    /// The Rust edition its steps are built as.
+    pub fn edition(self) -> &'static str {
+        match self {
+            Printing::Print2021 | Printing::Print2018 | Printing::Online => "2021",
+            Printing::Edition2024 | Printing::Exercises => "2024",
         }
     }
 
@@ -128,6 +144,7 @@ impl Printing {
             Printing::Print2018 => "2018 printing",
             Printing::Online => "online edition",
             Printing::Edition2024 => "today's edition (chapter 21, Rust 2024)",
+            Printing::Exercises => "the exercises, worked (our code)",
         }
     }
 }
@@ -165,6 +182,9 @@ impl Step {
         match (self.printing, self.files) {
             (_, Files::Html(_)) => None,
             (Printing::Print2021 | Printing::Edition2024, _) => Some(80),
+            // Ours, at the book's width, so that its diffs from the
+            // chapter's last step show code, not layout.
+            (Printing::Exercises, _) => Some(80),
             (Printing::Print2018 | Printing::Online, _) => None,
         }
     }
@@ -236,8 +256,8 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
 
 use Files::{Html, Main, MainAndLib};
 use Outcome::{Compiles, FailsWith, Warns};
-use Printing::{Edition2024, Online, Print2018, Print2021};
-use Section::{GracefulShutdown, Multithreaded, SingleThreaded};
+use Printing::{Edition2024, Exercises, Online, Print2018, Print2021};
+use Section::{Beyond, GracefulShutdown, Multithreaded, SingleThreaded};
 
 /// Every step of the chapter, in the chapter's order.
 pub static STEPS: &[Step] = &[
@@ -1112,6 +1132,18 @@ pub static STEPS: &[Step] = &[
         printing: Edition2024,
         diff_from: None,
     },
+    Step {
+        name: "beyond-01-build-returns-result",
+        listing: None,
+        title: "ThreadPool::build returns a Result instead of panicking",
+        section: Beyond,
+        files: MainAndLib,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: Some("listing-21-25"),
+    },
 ];
 
 /// A place where the print edition's text of a listing differs from the
@@ -1252,6 +1284,19 @@ pub fn markdown_table() -> String {
             builds(step)
         ));
     }
+    table.push_str(
+        "\nThe chapter's closing exercises, worked (our code, after today's edition's last \
+         listing):\n\n\
+         | step (`--bin`) | what it is | builds? |\n|---|---|---|\n",
+    );
+    for step in STEPS.iter().filter(|s| s.printing == Printing::Exercises) {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            step.name,
+            step.title,
+            builds(step)
+        ));
+    }
     table
 }
 
@@ -1304,9 +1349,16 @@ pub fn resolve(input: &str) -> Result<&'static Step, String> {
             return Ok(step);
         }
     }
+    if input.starts_with("beyond-") {
+        // `beyond-01` is the first worked exercise.
+        let matches: Vec<&Step> = STEPS.iter().filter(|s| s.name.starts_with(input)).collect();
+        if let [step] = matches[..] {
+            return Ok(step);
+        }
+    }
     Err(format!(
         "there is no step `{input}`: steps are named like `20-22`, `listing-20-22`, \
-         `21-22` or `no-listing-04` (`cargo run -- list` shows them all)"
+         `21-22`, `no-listing-04` or `beyond-01` (`cargo run -- list` shows them all)"
     ))
 }
 
@@ -1331,6 +1383,10 @@ mod tests {
             assert_eq!(resolve(form).unwrap().name, "listing-21-22", "{form}");
         }
         assert_eq!(resolve("21-1").unwrap().name, "listing-21-01");
+        assert_eq!(
+            resolve("beyond-01").unwrap().name,
+            "beyond-01-build-returns-result"
+        );
         assert_eq!(
             resolve("no-listing-04-update-drop-definition")
                 .unwrap()

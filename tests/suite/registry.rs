@@ -16,9 +16,15 @@ const STAGES_PACKAGES: [(&str, &str, &str); 2] = [
     ("hello-2024", "stages/chapter-21/Cargo.toml", "2024"),
 ];
 
+/// The package of the worked exercises: steps too, but ours, and free to
+/// use crates.
+const EXERCISES_PACKAGE: (&str, &str, &str) = ("beyond", "stages/beyond/Cargo.toml", "2024");
+
+/// Whether `package` holds steps: the book's or the exercises'.
 fn is_stages(package: &cargo_metadata::Package) -> bool {
     STAGES_PACKAGES
         .iter()
+        .chain([&EXERCISES_PACKAGE])
         .any(|(name, _, _)| package.name.as_str() == *name)
 }
 
@@ -55,6 +61,15 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
         // `cargo run --bin <step>` from the root reaches the stages.
         assert!(default.contains(&name), "{default:?}");
     }
+    let (name, manifest, edition) = EXERCISES_PACKAGE;
+    let exercises = metadata
+        .packages
+        .iter()
+        .find(|p| p.name.as_str() == name)
+        .expect("the exercises' package is a member of the workspace");
+    assert_eq!(exercises.manifest_path, root().join(manifest));
+    assert_eq!(exercises.edition.as_str(), edition);
+    assert!(default.contains(&name), "{default:?}");
     // Ours has the tour as its only bin: every step is in the stages'.
     let ours: Vec<&str> = metadata
         .packages
@@ -95,9 +110,11 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
         let (package, bin) = bins
             .get(step.name)
             .unwrap_or_else(|| panic!("step {} has no [[bin]] in the stages' packages", step.name));
-        // Chapter 21's steps are built as Rust 2024, the others as 2021.
+        // Chapter 21's steps are built as Rust 2024, the others as 2021;
+        // the exercises are a package of their own.
         let expected_package = match step.printing {
             Printing::Edition2024 => "hello-2024",
+            Printing::Exercises => EXERCISES_PACKAGE.0,
             _ => "hello",
         };
         assert_eq!(package.name.as_str(), expected_package, "{}", step.name);
@@ -105,7 +122,7 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
             .components()
             .fold(std::path::PathBuf::new(), |mut path, c| {
                 // stages/chapter-21/../listing-21-01/main.rs is
-                // stages/listing-21-01/main.rs.
+                // stages/listing-21-01/main.rs (and so for stages/beyond/).
                 if c == std::path::Component::ParentDir {
                     path.pop();
                 } else {
@@ -137,6 +154,7 @@ fn every_step_has_exactly_its_files_in_stages() {
     let ours = [
         "Cargo.toml",
         "chapter-21",
+        "beyond",
         "html_listing.rs",
         "README.md",
         "COPYRIGHT",
@@ -275,7 +293,13 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
     for step in STEPS {
         let seed = common::read_shared(&shared, step.printing.seed());
         let lines: Vec<&str> = seed.lines().collect();
-        assert!(!step.print_blocks.is_empty(), "{}", step.name);
+        // The worked exercises are ours: the chapter prints none of them.
+        assert_eq!(
+            step.print_blocks.is_empty(),
+            step.printing == Printing::Exercises,
+            "{}",
+            step.name
+        );
         for &n in step.print_blocks {
             let line = lines[n as usize - 1];
             // Today's edition names the file on a line of its own.
@@ -359,10 +383,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     let mut groups: BTreeMap<(&str, Option<u32>), Vec<PathAndText>> = BTreeMap::new();
     let ours = "stages/html_listing.rs".to_string();
     for step in STEPS {
-        let edition = match step.printing {
-            Printing::Edition2024 => "2024",
-            _ => "2021",
-        };
+        let edition = step.printing.edition();
         let group = groups.entry((edition, step.max_width())).or_default();
         let ours_too = matches!(step.files, Files::Html(_)).then(|| ours.clone());
         for file in [Some(step.main_rs()), step.lib_rs(), ours_too]

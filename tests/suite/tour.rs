@@ -168,10 +168,7 @@ fn project_from(step: &str, html: bool) -> PathBuf {
             std::fs::write(&path, contents).unwrap();
         }
     };
-    let edition = match companion::steps::find(step).map(|s| s.printing) {
-        Some(companion::steps::Printing::Edition2024) => "2024",
-        _ => "2021",
-    };
+    let edition = companion::steps::find(step).map_or("2021", |s| s.printing.edition());
     write(
         "Cargo.toml",
         format!(
