@@ -44,6 +44,12 @@ pub enum Files {
     /// The listing is not Rust code but a file at the repository root; its
     /// bin only says so.
     Html(&'static str),
+    /// `main.rs`, and a `lib.rs` that is its package's library target
+    /// (`hello`), as in a reader's own project, so that its doc examples
+    /// run under `cargo test`; `main.rs` reaches it with the book's
+    /// `use hello::ThreadPool;` and needs no scaffold (worked exercises
+    /// only).
+    MainAndLibrary,
 }
 
 /// What `cargo build` does with a step.
@@ -201,7 +207,8 @@ impl Step {
 
     /// The step's `lib.rs`, relative to the repository root, if it has one.
     pub fn lib_rs(&self) -> Option<String> {
-        (self.files == Files::MainAndLib).then(|| format!("stages/{}/lib.rs", self.name))
+        matches!(self.files, Files::MainAndLib | Files::MainAndLibrary)
+            .then(|| format!("stages/{}/lib.rs", self.name))
     }
 
     /// The file the book's listing is, relative to the repository root:
@@ -209,7 +216,9 @@ impl Step {
     pub fn listing_files(&self) -> Vec<String> {
         match self.files {
             Files::Main => vec![self.main_rs()],
-            Files::MainAndLib => vec![self.main_rs(), self.lib_rs().unwrap()],
+            Files::MainAndLib | Files::MainAndLibrary => {
+                vec![self.main_rs(), self.lib_rs().unwrap()]
+            }
             Files::Html(file) => vec![file.to_string()],
         }
     }
@@ -254,7 +263,7 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
     }
 }
 
-use Files::{Html, Main, MainAndLib};
+use Files::{Html, Main, MainAndLib, MainAndLibrary};
 use Outcome::{Compiles, FailsWith, Warns};
 use Printing::{Edition2024, Exercises, Online, Print2018, Print2021};
 use Section::{Beyond, GracefulShutdown, Multithreaded, SingleThreaded};
@@ -1143,6 +1152,18 @@ pub static STEPS: &[Step] = &[
         print_blocks: &[],
         printing: Exercises,
         diff_from: Some("listing-21-25"),
+    },
+    Step {
+        name: "beyond-02-documented-and-tested",
+        listing: None,
+        title: "The pool documented, with doc examples and unit tests that run",
+        section: Beyond,
+        files: MainAndLibrary,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: None,
     },
 ];
 

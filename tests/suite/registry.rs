@@ -70,6 +70,29 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
     assert_eq!(exercises.manifest_path, root().join(manifest));
     assert_eq!(exercises.edition.as_str(), edition);
     assert!(default.contains(&name), "{default:?}");
+    // Its library target is the one step whose lib.rs is a library.
+    let library: Vec<&Step> = STEPS
+        .iter()
+        .filter(|s| s.files == Files::MainAndLibrary)
+        .collect();
+    let lib_target = exercises
+        .targets
+        .iter()
+        .find(|t| t.is_lib())
+        .expect("the exercises' package has a library");
+    assert_eq!(lib_target.name, "hello");
+    assert!(lib_target.doctest, "its doc examples run");
+    let [step] = library[..] else {
+        panic!("one step's lib.rs is the library: {library:?}");
+    };
+    assert!(
+        lib_target
+            .src_path
+            .as_str()
+            .ends_with(&format!("{}/lib.rs", step.name)),
+        "{}",
+        lib_target.src_path
+    );
     // Ours has the tour as its only bin: every step is in the stages'.
     let ours: Vec<&str> = metadata
         .packages
@@ -182,7 +205,10 @@ fn every_step_has_exactly_its_files_in_stages() {
         let fmt_config = step.max_width().is_some();
         let expected: &[&str] = match (step.files, fmt_config) {
             (Files::MainAndLib, false) => &["lib.rs", "main.rs"],
-            (Files::MainAndLib, true) => &["lib.rs", "main.rs", "rustfmt.toml"],
+            (Files::MainAndLib | Files::MainAndLibrary, true) => {
+                &["lib.rs", "main.rs", "rustfmt.toml"]
+            }
+            (Files::MainAndLibrary, false) => unreachable!("exercises keep a width"),
             (Files::Main, true) => &["main.rs", "rustfmt.toml"],
             (Files::Main | Files::Html(_), _) => &["main.rs"],
         };
@@ -213,6 +239,16 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
             "{} has no lib.rs to include",
             step.name
         );
+    }
+    // A library target is reached as a crate, as in a reader's project.
+    for step in STEPS.iter().filter(|s| s.files == Files::MainAndLibrary) {
+        let main = common::read_repo(&step.main_rs());
+        assert!(
+            main.starts_with("use hello::ThreadPool;\n"),
+            "{}",
+            step.name
+        );
+        assert!(!main.contains("mod hello"), "{}", step.name);
     }
 }
 
@@ -271,7 +307,7 @@ fn registry_lists_every_step_of_stages_md_in_order() {
     for (step, (name, files, seed_line, fails)) in main_line.iter().zip(&rows) {
         let expected_files = match step.files {
             Files::Main => "main".to_string(),
-            Files::MainAndLib => "main + lib".to_string(),
+            Files::MainAndLib | Files::MainAndLibrary => "main + lib".to_string(),
             Files::Html(f) => format!("`{f}`"),
         };
         assert_eq!(files, &expected_files, "{name}: files");
