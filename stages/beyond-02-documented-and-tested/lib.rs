@@ -288,7 +288,7 @@ mod tests {
         }
         let one_more = done.clone();
         pool.execute(move || one_more.send(()).unwrap());
-        let ran_early = finished.recv_timeout(Duration::from_millis(300));
+        let ran_early = finished.recv_timeout(Duration::from_millis(100));
         // Let the held workers go before asserting: a failing test must
         // not leave them waiting, or dropping the pool would wait forever.
         hold.wait();
