@@ -1165,6 +1165,18 @@ pub static STEPS: &[Step] = &[
         printing: Exercises,
         diff_from: None,
     },
+    Step {
+        name: "beyond-03-no-unwrap",
+        listing: None,
+        title: "Nothing a client sends can panic the server or lose a worker",
+        section: Beyond,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: None,
+    },
 ];
 
 /// A place where the print edition's text of a listing differs from the

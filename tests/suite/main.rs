@@ -21,6 +21,7 @@ mod walkthrough;
 
 // What each server does: pinned sessions, the chapter's claims, the pools
 // themselves, real clients and a real browser.
+mod beyond;
 mod browser;
 mod claims;
 mod clients;

@@ -1,0 +1,151 @@
+//! The worked exercises' claims (stages/beyond-*): what each step promises
+//! beyond the chapter, tested against the running server. The pool's own
+//! claims are unit tests and doc examples in its library
+//! (stages/beyond-02-documented-and-tested/lib.rs, `cargo test -p beyond`).
+
+use crate::common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use companion::server::{Ending, Server, ADDRESS};
+use companion::session::{exchange, send_and_read, EXCHANGE_TIMEOUT};
+
+const ROBUST: &str = "beyond-03-no-unwrap";
+
+/// What the server sends back on a connection that sends `bytes`, then
+/// (with `half_close`) says it will send nothing more.
+fn answer_to(bytes: &[u8], half_close: bool) -> Vec<u8> {
+    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(bytes).expect("sending");
+    if half_close {
+        stream.shutdown(Shutdown::Write).expect("half-closing");
+    }
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("reading the answer");
+    answer
+}
+
+fn status_line(answer: &[u8]) -> String {
+    String::from_utf8_lossy(answer)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// One connection of each kind the barrage sends, checked; `i` picks it.
+fn one_connection(i: usize) {
+    let hello = include_bytes!("../../hello.html");
+    match i % 6 {
+        // Closed without a request.
+        0 => drop(TcpStream::connect(ADDRESS).expect("connecting")),
+        // Bytes that are not UTF-8.
+        1 => {
+            let answer = answer_to(b"\xff\xfe\xfd\x00garbage\r\n", false);
+            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+        }
+        // No version.
+        2 => {
+            let answer = answer_to(b"GET /\r\n\r\n", false);
+            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+        }
+        // A line that does not end (as long as the server reads one).
+        3 => {
+            let answer = answer_to(&[b'a'; 8 * 1024], false);
+            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+        }
+        // Half a request, then nothing more.
+        4 => {
+            let answer = answer_to(b"GET / HT", true);
+            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+        }
+        // A good request.
+        _ => {
+            let answer = answer_to(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false);
+            assert_eq!(status_line(&answer), "HTTP/1.1 200 OK");
+            assert!(answer.ends_with(hello), "the whole page");
+        }
+    }
+}
+
+#[test]
+fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_answered() {
+    const CLIENTS: usize = 8;
+    const EACH: usize = 300;
+    let mut server = common::start(ROBUST);
+    let threads_before = server.thread_count();
+    thread::scope(|scope| {
+        for client in 0..CLIENTS {
+            scope.spawn(move || {
+                for n in 0..EACH {
+                    one_connection(client + n);
+                }
+            });
+        }
+    });
+    // 2400 connections, 2000 of them malformed, 400 good ones answered.
+    assert!(
+        exchange("/", EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK"),
+        "the server still answers"
+    );
+    assert_eq!(server.thread_count(), threads_before, "no worker was lost");
+    if let Some(threads) = threads_before {
+        assert_eq!(threads, 1 + 4);
+    }
+    assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Stopped);
+    assert!(!finished.stderr.contains("panicked"), "{}", finished.stderr);
+}
+
+#[test]
+fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
+    let server = common::start(ROBUST);
+    // Four connections that never send a request take the four workers.
+    let idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(ADDRESS).expect("connecting"))
+        .collect();
+    let started = Instant::now();
+    let reply = send_and_read(
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        Duration::from_secs(30),
+    );
+    let waited = started.elapsed();
+    assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+    // It waited for the idle ones' 5-second timeout, and no longer.
+    assert!(
+        waited >= Duration::from_secs(3),
+        "answered after {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(15),
+        "answered after {waited:?}"
+    );
+    drop(idle);
+    drop(server);
+}
+
+#[test]
+fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
+    let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("beyond-no-html");
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut server = Server::start(&common::stage_exe(ROBUST), &empty)
+        .unwrap_or_else(|e| panic!("{ROBUST}: {e}"));
+    let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
+    assert_eq!(
+        String::from_utf8_lossy(&reply.bytes),
+        "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 0\r\n\r\n"
+    );
+    assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
+    let finished = server.finish();
+    assert_eq!(
+        finished.stderr,
+        "error: cannot read hello.html: No such file or directory (os error 2)\n"
+    );
+}
