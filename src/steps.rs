@@ -1177,6 +1177,18 @@ pub static STEPS: &[Step] = &[
         printing: Exercises,
         diff_from: None,
     },
+    Step {
+        name: "beyond-04-shutdown-on-signal",
+        listing: None,
+        title: "Ctrl-C and SIGTERM shut the server down gracefully",
+        section: Beyond,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: None,
+    },
 ];
 
 /// A place where the print edition's text of a listing differs from the

@@ -149,3 +149,98 @@ fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
         "error: cannot read hello.html: No such file or directory (os error 2)\n"
     );
 }
+
+const GRACEFUL: &str = "beyond-04-shutdown-on-signal";
+
+/// Send `signal` (`INT`, `TERM`) to the server, as `kill` does.
+#[cfg(unix)]
+fn signal(server: &Server, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(server.pid().to_string())
+        .status()
+        .expect("running kill");
+    assert!(sent.success());
+}
+
+/// Wait (at most ten seconds) until a worker has taken `jobs` jobs.
+fn wait_for_jobs(server: &Server, jobs: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server
+        .stdout_so_far()
+        .matches(" got a job; executing.")
+        .count()
+        < jobs
+    {
+        assert!(Instant::now() < deadline, "{}", server.stdout_so_far());
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+fn a_signal_lets_the_request_in_flight_finish_then_exits_0(name: &str) {
+    let mut server = common::start(GRACEFUL);
+    // Spawned from this thread, the client shares its network.
+    let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
+    wait_for_jobs(&server, 1);
+    let signalled = Instant::now();
+    signal(&server, name);
+    let slow = slow.join().unwrap();
+    assert_eq!(slow.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert!(
+        slow.reply
+            .bytes
+            .ends_with(include_bytes!("../../hello.html")),
+        "the whole page"
+    );
+    server
+        .wait_for_exit(Duration::from_secs(15))
+        .expect("the server exits");
+    assert!(signalled.elapsed() < Duration::from_secs(10));
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
+    assert_eq!(finished.stderr, "");
+    assert!(finished.stdout.contains("Shutting down.\n"));
+    for id in 0..4 {
+        assert!(finished
+            .stdout
+            .contains(&format!("Shutting down worker {id}\n")));
+    }
+    assert_eq!(
+        exchange("/", Duration::from_secs(5)).reply.end,
+        companion::session::End::Refused,
+        "it no longer listens"
+    );
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_then_the_server_exits_0() {
+    #[cfg(unix)]
+    a_signal_lets_the_request_in_flight_finish_then_exits_0("TERM");
+}
+
+#[test]
+fn ctrl_c_lets_the_request_in_flight_finish_then_the_server_exits_0() {
+    #[cfg(unix)]
+    a_signal_lets_the_request_in_flight_finish_then_exits_0("INT");
+}
+
+#[test]
+fn an_idle_connection_cannot_hold_the_shutdown_open() {
+    #[cfg(unix)]
+    {
+        let mut server = common::start(GRACEFUL);
+        let idle = TcpStream::connect(ADDRESS).expect("connecting");
+        wait_for_jobs(&server, 1);
+        let signalled = Instant::now();
+        signal(&server, "INT");
+        server
+            .wait_for_exit(Duration::from_secs(15))
+            .expect("the server exits");
+        // Well before the idle connection's own 5-second timeout.
+        let took = signalled.elapsed();
+        assert!(took < Duration::from_secs(3), "the shutdown took {took:?}");
+        assert_eq!(server.finish().ending, Ending::Exited(0));
+        drop(idle);
+    }
+}
