@@ -145,3 +145,45 @@ pub fn clean(text: &str, is_lib: bool) -> String {
         kept
     }
 }
+
+/// A server that holds 127.0.0.1:7878 in the calling thread's network, as
+/// one a reader left running would: listing 20-1, a process of its own
+/// (a socket of the test process itself would also be held, for a moment,
+/// by every server this process forks for other tests). Stopped and reaped
+/// when dropped, however the test ends.
+#[cfg(target_os = "linux")]
+pub struct PortHolder(std::process::Child);
+
+#[cfg(target_os = "linux")]
+impl PortHolder {
+    /// Start it, and wait until it listens.
+    pub fn start() -> PortHolder {
+        let holder = std::process::Command::new(stage_exe("listing-20-01"))
+            .current_dir(companion::compile::root())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map(PortHolder)
+            .expect("starting listing 20-1");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while companion::linux::port_holder().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "listing 20-1 never listened"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        holder
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for PortHolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

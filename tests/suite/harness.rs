@@ -51,7 +51,7 @@ fn port_in_use_in_a_private_network() {
     // test takes no real port.
     thread::spawn(|| {
         companion::linux::private_network_for_this_thread().expect("a private network");
-        let _taken = TcpListener::bind("127.0.0.1:7878").unwrap();
+        let holder = common::PortHolder::start();
         let exe = common::stage_exe("listing-20-01");
         let error = match Server::start_in(Network::Shared, &exe, companion::compile::root()) {
             Err(e) => e,
@@ -59,11 +59,11 @@ fn port_in_use_in_a_private_network() {
         };
         assert!(matches!(error, StartError::PortInUse { .. }), "{error:?}");
         let message = error.to_string();
-        let me = std::process::id();
         assert!(
-            message.starts_with("127.0.0.1:7878 is already in use by ")
-                && message.contains(&format!("(pid {me})"))
-                && message.ends_with(": stop that server (ctrl-C in its terminal) and try again"),
+            message.starts_with(&format!(
+                "127.0.0.1:7878 is already in use by listing-20-01 (pid {})",
+                holder.pid()
+            )) && message.ends_with(": stop that server (ctrl-C in its terminal) and try again"),
             "{message}"
         );
         assert_eq!(message.lines().count(), 1);

@@ -309,11 +309,8 @@ fn private_port_lock(test: &str) -> PathBuf {
 }
 
 /// A private network for a thread stands in for the machine's, with 7878
-/// taken by a server the reader left running (listing 20-1, started from
-/// that thread); the tour, started from there too, is told to use it. The
-/// holder is a process of its own, as for a reader: a socket of the test
-/// process itself would also be held, for a moment, by every server this
-/// process is forking for other tests.
+/// taken by a server the reader left running (`common::PortHolder`); the
+/// tour, started from that thread, is told to use it.
 #[cfg(target_os = "linux")]
 fn port_in_use_in_a_private_network(harness: &'static str) {
     static BUILT: OnceLock<()> = OnceLock::new();
@@ -322,28 +319,7 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
     });
     std::thread::spawn(move || {
         companion::linux::private_network_for_this_thread().expect("a private network");
-        let holder = std::process::Command::new(common::stage_exe("listing-20-01"))
-            .current_dir(root())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("starting listing 20-1");
-        // Stopped and reaped however the test ends.
-        struct Reaped(std::process::Child);
-        impl Drop for Reaped {
-            fn drop(&mut self) {
-                let _ = self.0.kill();
-                let _ = self.0.wait();
-            }
-        }
-        let holder = Reaped(holder);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while companion::linux::port_holder().is_none() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "listing 20-1 never listened"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        let holder = common::PortHolder::start();
         tour(&fresh_progress("port"))
             .env("CH20_NETWORK", "shared")
             .env("CH20_HARNESS", harness)
@@ -354,7 +330,7 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
             .code(1)
             .stderr(predicate::str::contains(format!(
                 "error: 127.0.0.1:7878 is already in use by listing-20-01 (pid {})",
-                holder.0.id()
+                holder.pid()
             )));
     })
     .join()
