@@ -50,6 +50,10 @@ pub enum Files {
     /// `use hello::ThreadPool;` and needs no scaffold (worked exercises
     /// only).
     MainAndLibrary,
+    /// `main.rs` only, a command rather than a server (worked exercises
+    /// only); the tour runs it once, from the repository root, with these
+    /// arguments.
+    Command(&'static [&'static str]),
 }
 
 /// What `cargo build` does with a step.
@@ -215,7 +219,7 @@ impl Step {
     /// `hello.html` for listing 20-4, the step's own source files otherwise.
     pub fn listing_files(&self) -> Vec<String> {
         match self.files {
-            Files::Main => vec![self.main_rs()],
+            Files::Main | Files::Command(_) => vec![self.main_rs()],
             Files::MainAndLib | Files::MainAndLibrary => {
                 vec![self.main_rs(), self.lib_rs().unwrap()]
             }
@@ -235,7 +239,7 @@ impl Step {
     /// Whether the step is a server (everything but the HTML listings and
     /// the steps that do not compile).
     pub fn is_server(&self) -> bool {
-        !matches!(self.files, Files::Html(_)) && !self.fails_to_compile()
+        !matches!(self.files, Files::Html(_) | Files::Command(_)) && !self.fails_to_compile()
     }
 }
 
@@ -263,7 +267,7 @@ const fn label(code: &'static str, file: &'static str, line: u32, column: u32) -
     }
 }
 
-use Files::{Html, Main, MainAndLib, MainAndLibrary};
+use Files::{Command, Html, Main, MainAndLib, MainAndLibrary};
 use Outcome::{Compiles, FailsWith, Warns};
 use Printing::{Edition2024, Exercises, Online, Print2018, Print2021};
 use Section::{Beyond, GracefulShutdown, Multithreaded, SingleThreaded};
@@ -1183,6 +1187,18 @@ pub static STEPS: &[Step] = &[
         title: "Ctrl-C and SIGTERM shut the server down gracefully",
         section: Beyond,
         files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: None,
+    },
+    Step {
+        name: "beyond-05-pool-for-other-work",
+        listing: None,
+        title: "The pool counts the lines of a folder's files, side by side",
+        section: Beyond,
+        files: Command(&["stages"]),
         outcome: Compiles,
         book_messages: &[],
         print_blocks: &[],

@@ -35,10 +35,17 @@ impl Observer for Spinner {
 pub fn run(input: &str) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     anstream::println!("{BOLD}{}: {}{BOLD:#}\n", step.label(), step.title);
-    if let Files::Html(_) = step.files {
-        // Its bin says which file it is and prints it, from where you are.
+    if let Files::Html(_) | Files::Command(_) = step.files {
+        // Not a server: an HTML listing's bin says which file it is and
+        // prints it, from where you are; a command runs once from the
+        // repository root, with the arguments the registry gives it.
         let exe = cargo_build::stage(step)?;
-        let status = std::process::Command::new(&exe)
+        let mut command = std::process::Command::new(&exe);
+        if let Files::Command(args) = step.files {
+            println!("$ cargo run --bin {} -- {}\n", step.name, args.join(" "));
+            command.args(args).current_dir(root());
+        }
+        let status = command
             .status()
             .with_context(|| format!("could not run {}", exe.display()))?;
         if !status.success() {

@@ -90,7 +90,9 @@ impl ThreadPool {
     /// ));
     /// ```
     pub fn build(size: usize) -> Result<ThreadPool, PoolCreationError> {
-        ThreadPool::build_with(size, |_| thread::Builder::new())
+        ThreadPool::build_with(size, |id| {
+            thread::Builder::new().name(format!("worker {id}"))
+        })
     }
 
     /// [`ThreadPool::build`], starting worker `id`'s thread with the
@@ -114,7 +116,7 @@ impl ThreadPool {
         };
 
         for id in 0..size {
-            let worker = Worker::new(id, Arc::clone(&receiver), builder(id))
+            let worker = Worker::new(Arc::clone(&receiver), builder(id))
                 .map_err(PoolCreationError::Spawn)?;
             pool.workers.push(worker);
         }
@@ -165,8 +167,6 @@ impl Drop for ThreadPool {
         drop(self.sender.take());
 
         for worker in self.workers.drain(..) {
-            println!("Shutting down worker {}", worker.id);
-
             // A worker's loop catches its jobs' panics, so its thread
             // cannot have panicked; if it somehow did, there is nothing
             // left to clean up.
@@ -176,13 +176,11 @@ impl Drop for ThreadPool {
 }
 
 struct Worker {
-    id: usize,
     thread: thread::JoinHandle<()>,
 }
 
 impl Worker {
     fn new(
-        id: usize,
         receiver: Arc<Mutex<mpsc::Receiver<Job>>>,
         builder: thread::Builder,
     ) -> io::Result<Worker> {
@@ -198,21 +196,17 @@ impl Worker {
 
                 match message {
                     Ok(job) => {
-                        println!("Worker {id} got a job; executing.");
-
                         // The panic has printed its message already; the
                         // worker stays for the next job.
                         let _ = panic::catch_unwind(AssertUnwindSafe(job));
                     }
-                    Err(_) => {
-                        println!("Worker {id} disconnected; shutting down.");
-                        break;
-                    }
+                    // The pool is dropped: no more jobs will come.
+                    Err(_) => break,
                 }
             }
         })?;
 
-        Ok(Worker { id, thread })
+        Ok(Worker { thread })
     }
 }
 

@@ -120,6 +120,8 @@ fn handle_connection(
         Err(e) => return Err(e),
         Ok(_) => {}
     }
+    // An access log: the request line as received.
+    println!("{}", String::from_utf8_lossy(&request_line).trim_end());
 
     let (status_line, filename) = match parse(&request_line) {
         Some(("GET", "/")) => ("HTTP/1.1 200 OK", Some("hello.html")),

@@ -209,8 +209,8 @@ fn every_step_has_exactly_its_files_in_stages() {
                 &["lib.rs", "main.rs", "rustfmt.toml"]
             }
             (Files::MainAndLibrary, false) => unreachable!("exercises keep a width"),
-            (Files::Main, true) => &["main.rs", "rustfmt.toml"],
-            (Files::Main | Files::Html(_), _) => &["main.rs"],
+            (Files::Main | Files::Command(_), true) => &["main.rs", "rustfmt.toml"],
+            (Files::Main | Files::Command(_) | Files::Html(_), _) => &["main.rs"],
         };
         assert_eq!(files, expected, "files of {}", step.dir());
     }
@@ -306,7 +306,7 @@ fn registry_lists_every_step_of_stages_md_in_order() {
     );
     for (step, (name, files, seed_line, fails)) in main_line.iter().zip(&rows) {
         let expected_files = match step.files {
-            Files::Main => "main".to_string(),
+            Files::Main | Files::Command(_) => "main".to_string(),
             Files::MainAndLib | Files::MainAndLibrary => "main + lib".to_string(),
             Files::Html(f) => format!("`{f}`"),
         };
