@@ -447,7 +447,9 @@ fn ended_by_our_kill(status: ExitStatus) -> bool {
     }
 }
 
-/// Read a pipe to its end on a thread of its own.
+/// Read a pipe to its end on a thread of its own. `live`, if given, grows
+/// with every read (a character split between two reads shows there as a
+/// replacement character; what the thread returns is decoded whole).
 fn collect(
     mut pipe: impl Read + Send + 'static,
     live: Option<Arc<Mutex<String>>>,
@@ -461,7 +463,9 @@ fn collect(
                 Ok(n) => {
                     all.extend_from_slice(&buf[..n]);
                     if let Some(live) = &live {
-                        *live.lock().unwrap() = String::from_utf8_lossy(&all).into_owned();
+                        live.lock()
+                            .unwrap()
+                            .push_str(&String::from_utf8_lossy(&buf[..n]));
                     }
                 }
             }
