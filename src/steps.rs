@@ -1205,6 +1205,18 @@ pub static STEPS: &[Step] = &[
         printing: Exercises,
         diff_from: None,
     },
+    Step {
+        name: "beyond-06-pool-from-crates-io",
+        listing: None,
+        title: "The server of beyond-04 on rayon's thread pool, compared with ours",
+        section: Beyond,
+        files: Main,
+        outcome: Compiles,
+        book_messages: &[],
+        print_blocks: &[],
+        printing: Exercises,
+        diff_from: Some("beyond-04-shutdown-on-signal"),
+    },
 ];
 
 /// A place where the print edition's text of a listing differs from the

@@ -174,8 +174,8 @@ fn wait_for_log(server: &Server, line: &str) {
 }
 
 #[cfg(unix)]
-fn a_signal_lets_the_request_in_flight_finish_then_exits_0(name: &str) {
-    let mut server = common::start(GRACEFUL);
+fn a_signal_lets_the_request_in_flight_finish_then_exits_0(step: &str, name: &str) {
+    let mut server = common::start(step);
     // Spawned from this thread, the client shares its network.
     let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
     wait_for_log(&server, "GET /sleep HTTP/1.1");
@@ -213,13 +213,13 @@ fn a_signal_lets_the_request_in_flight_finish_then_exits_0(name: &str) {
 #[test]
 fn sigterm_lets_the_request_in_flight_finish_then_the_server_exits_0() {
     #[cfg(unix)]
-    a_signal_lets_the_request_in_flight_finish_then_exits_0("TERM");
+    a_signal_lets_the_request_in_flight_finish_then_exits_0(GRACEFUL, "TERM");
 }
 
 #[test]
 fn ctrl_c_lets_the_request_in_flight_finish_then_the_server_exits_0() {
     #[cfg(unix)]
-    a_signal_lets_the_request_in_flight_finish_then_exits_0("INT");
+    a_signal_lets_the_request_in_flight_finish_then_exits_0(GRACEFUL, "INT");
 }
 
 #[test]
@@ -303,4 +303,15 @@ fn a_file_it_cannot_read_is_one_line_on_stderr_and_exit_status_1() {
             format!("error: cannot read {d}/link: No such file or directory (os error 2)\n")
         );
     }
+}
+
+/// beyond-06 serves its connections in a rayon scope: the scope, not the
+/// pool's drop (which does not wait), lets the request in flight finish.
+#[test]
+fn on_rayons_pool_sigterm_still_lets_the_request_in_flight_finish() {
+    #[cfg(unix)]
+    a_signal_lets_the_request_in_flight_finish_then_exits_0(
+        "beyond-06-pool-from-crates-io",
+        "TERM",
+    );
 }
