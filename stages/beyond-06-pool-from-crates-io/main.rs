@@ -276,7 +276,7 @@ mod compared {
 
     #[test]
     fn dropping_rayons_pool_does_not_wait_for_its_jobs_dropping_ours_does() {
-        let slow = Duration::from_millis(400);
+        let slow = Duration::from_millis(200);
         // The two pools side by side.
         std::thread::scope(|both| {
             for rayon in [true, false] {
