@@ -133,8 +133,7 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
 
 #[test]
 fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
-    let empty = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("beyond-no-html");
-    std::fs::create_dir_all(&empty).unwrap();
+    let empty = scratch("beyond-no-html");
     let mut server = Server::start(&common::stage_exe(ROBUST), &empty)
         .unwrap_or_else(|e| panic!("{ROBUST}: {e}"));
     let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
@@ -175,11 +174,10 @@ fn signal(server: &Server, signal: &str) {
 /// Wait (at most ten seconds) until the server has logged `line`: a request
 /// line it has read, in a worker.
 fn wait_for_log(server: &Server, line: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !server.stdout_so_far().lines().any(|l| l == line) {
-        assert!(Instant::now() < deadline, "{}", server.stdout_so_far());
-        thread::sleep(Duration::from_millis(5));
-    }
+    let logged = common::wait_until(Duration::from_secs(10), || {
+        server.stdout_so_far().lines().any(|l| l == line)
+    });
+    assert!(logged, "{}", server.stdout_so_far());
 }
 
 #[cfg(unix)]

@@ -112,9 +112,6 @@ fn the_while_let_worker_makes_root_wait_despite_four_workers(step: &str) {
     );
 }
 
-const NO_THREAD_COUNT: &str = "skipping the thread count: the harness counts a server's \
-     threads only on Linux, outside CH20_HARNESS=portable";
-
 /// The most threads `step`'s server has while `connections` slow requests
 /// are open, sampled for 1.5 s; `None` where the harness cannot count them.
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
@@ -143,7 +140,7 @@ fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_21
 
 fn the_pool_never_has_more_than_four_workers_however_many_connections(step: &str) {
     let Some(most) = most_threads_under_load(step, 12) else {
-        common::say_past_capture(NO_THREAD_COUNT);
+        common::say_past_capture(common::NO_THREAD_COUNT);
         return;
     };
     assert_eq!(
@@ -167,7 +164,7 @@ fn a_thread_per_connection_grows_with_the_connections(step: &str) {
     // The counterpart of the pool's bound, and proof that the count sees
     // threads: listing 20-11 has one thread per open connection.
     let Some(most) = most_threads_under_load(step, 12) else {
-        common::say_past_capture(NO_THREAD_COUNT);
+        common::say_past_capture(common::NO_THREAD_COUNT);
         return;
     };
     assert_eq!(

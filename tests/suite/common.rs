@@ -164,14 +164,10 @@ impl PortHolder {
             .spawn()
             .map(PortHolder)
             .expect("starting listing 20-1");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while companion::linux::port_holder().is_none() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "listing 20-1 never listened"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        let listening = wait_until(std::time::Duration::from_secs(30), || {
+            companion::linux::port_holder().is_some()
+        });
+        assert!(listening, "listing 20-1 never listened");
         holder
     }
 
@@ -187,3 +183,24 @@ impl Drop for PortHolder {
         let _ = self.0.wait();
     }
 }
+
+/// Look at `done` every few milliseconds until it holds or `bound` has
+/// passed; whether it held. For conditions that hold once something has
+/// happened elsewhere (a server's threads, a line in its log).
+pub fn wait_until(bound: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + bound;
+    loop {
+        if done() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Said by a claim about a server's threads where the harness cannot count
+/// them.
+pub const NO_THREAD_COUNT: &str = "skipping a claim about threads: the harness counts a \
+     server's threads only on Linux, outside CH20_HARNESS=portable";

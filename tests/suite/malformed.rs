@@ -9,7 +9,7 @@ use crate::common;
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use companion::server::{Ending, Server, ADDRESS};
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
@@ -32,23 +32,19 @@ const MALFORMED: [fn(); 2] = [close_without_a_request, send_bytes_that_are_not_u
 
 /// Wait (at most ten seconds) until `server` has `threads` threads.
 fn wait_for_threads(server: &Server, threads: usize) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server.thread_count() != Some(threads) {
-        assert!(
-            Instant::now() < deadline,
-            "the server kept {:?} threads, not {threads}",
-            server.thread_count()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let reached = common::wait_until(Duration::from_secs(10), || {
+        server.thread_count() == Some(threads)
+    });
+    assert!(
+        reached,
+        "the server kept {:?} threads, not {threads}",
+        server.thread_count()
+    );
 }
 
 fn answers(path: &str) -> bool {
     exchange(path, EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK")
 }
-
-const NO_THREAD_COUNT: &str = "skipping a malformed-connection claim: the harness counts \
-     a server's threads only on Linux, outside CH20_HARNESS=portable";
 
 #[test]
 fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_listing_20_20() {
@@ -63,7 +59,7 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_
 fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(step: &str) {
     let mut server = common::start(step);
     if server.thread_count().is_none() {
-        common::say_past_capture(NO_THREAD_COUNT);
+        common::say_past_capture(common::NO_THREAD_COUNT);
         return;
     }
     wait_for_threads(&server, 1 + 4);

@@ -357,7 +357,7 @@ fn ctrl_c_stops_the_server_the_tour_started() {
 #[cfg(target_os = "linux")]
 fn interrupt_the_tour_mid_session() {
     use std::process::Stdio;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     std::thread::spawn(|| {
         companion::linux::private_network_for_this_thread().expect("a private network");
         let mut tour = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
@@ -377,16 +377,16 @@ fn interrupt_the_tour_mid_session() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("starting the tour");
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let server = loop {
-            match companion::linux::port_holder() {
-                Some((name, pid)) if name == "listing-20-10" => break pid,
-                _ if Instant::now() > deadline => {
-                    let _ = tour.kill();
-                    panic!("the tour's listing 20-10 never listened");
-                }
-                _ => std::thread::sleep(Duration::from_millis(20)),
-            }
+        let mut server = None;
+        common::wait_until(Duration::from_secs(120), || {
+            server = companion::linux::port_holder()
+                .filter(|(name, _)| name == "listing-20-10")
+                .map(|(_, pid)| pid);
+            server.is_some()
+        });
+        let Some(server) = server else {
+            let _ = tour.kill();
+            panic!("the tour's listing 20-10 never listened");
         };
         let interrupted = std::process::Command::new("kill")
             .args(["-INT", &tour.id().to_string()])
