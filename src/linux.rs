@@ -183,6 +183,17 @@ pub fn thread_count(pid: u32) -> Option<usize> {
         .and_then(|n| n.trim().parse().ok())
 }
 
+/// The most memory process `pid` has had resident at once so far, in KiB
+/// (the kernel's high-water mark, `VmHWM`).
+pub fn peak_resident_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|kib| kib.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse().ok())
+}
+
 /// How many of process `pid`'s threads are running or ready to run (state
 /// `R`; 0 where /proc cannot tell).
 pub fn runnable_threads(pid: u32) -> usize {
@@ -397,6 +408,25 @@ mod tests {
     /// The kernel's socket diagnostics and /proc/net/tcp name the same
     /// listener, in a network of this test thread's own: none, then the one
     /// it opens on 127.0.0.1:7878 (not one on another port), then none.
+    #[test]
+    fn the_peak_resident_memory_rises_with_memory_touched() {
+        let me = std::process::id();
+        let before = peak_resident_kib(me).expect("our own /proc/self/status");
+        // 64 MiB, every page written, so that it is resident.
+        let touched = vec![1u8; 64 << 20];
+        let after = peak_resident_kib(me).unwrap();
+        assert!(
+            after >= before + 60 * 1024,
+            "{before} KiB, then {after} KiB"
+        );
+        drop(std::hint::black_box(touched));
+        assert!(
+            peak_resident_kib(me).unwrap() >= after,
+            "a peak never falls"
+        );
+        assert_eq!(peak_resident_kib(u32::MAX), None);
+    }
+
     #[test]
     fn netlink_and_proc_agree_on_the_listener() {
         if !can_isolate() {

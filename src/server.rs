@@ -214,6 +214,16 @@ impl Server {
 
     /// [`Server::start`] in the given network.
     pub fn start_in(network: Network, exe: &Path, cwd: &Path) -> Result<Server, StartError> {
+        Server::start_with_args(network, exe, &[], cwd)
+    }
+
+    /// [`Server::start_in`], with arguments for `exe`.
+    pub fn start_with_args(
+        network: Network,
+        exe: &Path,
+        args: &[&str],
+        cwd: &Path,
+    ) -> Result<Server, StartError> {
         let (mut command, port_lock) = match network {
             #[cfg(target_os = "linux")]
             Network::Isolated => (linux::isolated_command(exe), None),
@@ -232,6 +242,7 @@ impl Server {
             }
         };
         command
+            .args(args)
             .current_dir(cwd)
             // A panic then reads as it does for a reader with a default
             // environment, without a backtrace.
@@ -310,6 +321,16 @@ impl Server {
         #[cfg(target_os = "linux")]
         if !portable_only() {
             return linux::thread_count(self.pid);
+        }
+        None
+    }
+
+    /// The most memory the server has had resident at once so far, in KiB,
+    /// or `None` where the harness cannot tell (only Linux tells it).
+    pub fn peak_resident_kib(&self) -> Option<u64> {
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            return linux::peak_resident_kib(self.pid);
         }
         None
     }
