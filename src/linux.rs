@@ -183,15 +183,21 @@ pub fn thread_count(pid: u32) -> Option<usize> {
         .and_then(|n| n.trim().parse().ok())
 }
 
-/// The most memory process `pid` has had resident at once so far, in KiB
-/// (the kernel's high-water mark, `VmHWM`).
+/// The most memory process `pid` has had resident, in KiB, as far as the
+/// kernel has kept count (`VmHWM`), and at least what it has resident now
+/// (`VmRSS`): the kernel updates its mark lazily, and memory given back
+/// with `munmap` (a thread's stack, a large buffer) may never reach it. To
+/// know a peak, sample this while the process runs.
 pub fn peak_resident_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|kib| kib.trim().strip_suffix("kB"))
-        .and_then(|kib| kib.trim().parse().ok())
+    let kib = |field: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|kib| kib.trim().strip_suffix("kB"))
+            .and_then(|kib| kib.trim().parse::<u64>().ok())
+    };
+    kib("VmHWM:").max(kib("VmRSS:"))
 }
 
 /// How many of process `pid`'s threads are running or ready to run (state
@@ -405,9 +411,6 @@ pub fn run_group_bounded(mut command: Command, bound: Duration) -> io::Result<Ou
 mod tests {
     use super::*;
 
-    /// The kernel's socket diagnostics and /proc/net/tcp name the same
-    /// listener, in a network of this test thread's own: none, then the one
-    /// it opens on 127.0.0.1:7878 (not one on another port), then none.
     #[test]
     fn the_peak_resident_memory_rises_with_memory_touched() {
         let me = std::process::id();
@@ -420,13 +423,12 @@ mod tests {
             "{before} KiB, then {after} KiB"
         );
         drop(std::hint::black_box(touched));
-        assert!(
-            peak_resident_kib(me).unwrap() >= after,
-            "a peak never falls"
-        );
         assert_eq!(peak_resident_kib(u32::MAX), None);
     }
 
+    /// The kernel's socket diagnostics and /proc/net/tcp name the same
+    /// listener, in a network of this test thread's own: none, then the one
+    /// it opens on 127.0.0.1:7878 (not one on another port), then none.
     #[test]
     fn netlink_and_proc_agree_on_the_listener() {
         if !can_isolate() {

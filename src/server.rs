@@ -326,7 +326,9 @@ impl Server {
     }
 
     /// The most memory the server has had resident at once so far, in KiB,
-    /// or `None` where the harness cannot tell (only Linux tells it).
+    /// as far as the OS has kept count (sample it while the server runs:
+    /// `crate::linux::peak_resident_kib`), or `None` where the harness
+    /// cannot tell (only Linux tells it).
     pub fn peak_resident_kib(&self) -> Option<u64> {
         #[cfg(target_os = "linux")]
         if !portable_only() {

@@ -203,7 +203,7 @@ pub struct Row {
     pub measured: load::Measured,
     /// The most threads the server had, sampled every 10 ms.
     pub peak_threads: Option<usize>,
-    /// The most memory it had resident at once, in KiB.
+    /// The most memory it had resident at once, in KiB, sampled every 10 ms.
     pub peak_rss_kib: Option<u64>,
 }
 
@@ -390,6 +390,7 @@ fn measure(
     load.start(oha)?;
     let deadline = Instant::now() + load.duration;
     let mut peak_threads = running.thread_count();
+    let mut peak_rss_kib = running.peak_resident_kib();
     loop {
         // oha abandons the requests in flight when the time is up; some of
         // the chapter's servers panic on such a connection. Only a server
@@ -407,12 +408,14 @@ fn measure(
         if let Some(n) = running.thread_count() {
             peak_threads = Some(peak_threads.unwrap_or(0).max(n));
         }
+        if let Some(kib) = running.peak_resident_kib() {
+            peak_rss_kib = Some(peak_rss_kib.unwrap_or(0).max(kib));
+        }
         if load::finished() {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    let peak_rss_kib = running.peak_resident_kib();
     let measured = load::report()?;
     // A server that dies as the run is cut off (one of the chapter's, when a
     // request oha abandons at the deadline panics it) has done its work.
