@@ -22,6 +22,12 @@ pub struct Costs {
     pub chapter_pool_us: f64,
     /// The same through rayon's pool of four.
     pub rayon_pool_us: f64,
+    /// Handing one job to the chapter's pool while its workers wait, and
+    /// hearing back that it ran: what a request costs a pool that is not
+    /// flooded (a worker must be woken).
+    pub chapter_pool_wake_us: f64,
+    /// The same through rayon's pool.
+    pub rayon_pool_wake_us: f64,
 }
 
 /// How many times each cost is measured.
@@ -67,11 +73,37 @@ pub fn measure(root: &Path) -> anyhow::Result<Costs> {
         micros(started.elapsed(), JOBS)
     };
     anyhow::ensure!(ran.load(Ordering::Relaxed) == 2 * JOBS, "not every job ran");
+
+    // One job at a time, each waited for.
+    let (ran_one, heard) = std::sync::mpsc::channel::<()>();
+    let chapter_pool_wake_us = {
+        let pool = hello::ThreadPool::build(4).context("could not build the chapter's pool")?;
+        per(10_000, || {
+            let ran_one = ran_one.clone();
+            pool.execute(move || ran_one.send(()).expect("the benchmark waits"));
+            heard.recv()
+        })
+        .context("a job did not run")?
+    };
+    let rayon_pool_wake_us = {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .context("could not build rayon's pool")?;
+        per(10_000, || {
+            let ran_one = ran_one.clone();
+            pool.spawn(move || ran_one.send(()).expect("the benchmark waits"));
+            heard.recv()
+        })
+        .context("a job did not run")?
+    };
     Ok(Costs {
         read_file_us,
         spawn_thread_us,
         chapter_pool_us,
         rayon_pool_us,
+        chapter_pool_wake_us,
+        rayon_pool_wake_us,
     })
 }
 

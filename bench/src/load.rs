@@ -113,6 +113,9 @@ pub struct Measured {
     pub errors: u64,
     /// What the errors were, as oha words them, with their counts.
     pub error_kinds: Vec<(String, u64)>,
+    /// Requests still waiting for their answer when the time was up, which
+    /// oha abandons (and which are in no latency above).
+    pub cut_off: u64,
 }
 
 impl Load {
@@ -200,6 +203,10 @@ pub fn parse(json: &str) -> anyhow::Result<Measured> {
                 .collect()
         })
         .unwrap_or_default();
+    let cut_off = report
+        .pointer("/errorDistribution/aborted due to deadline")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     error_kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
     // Seconds in oha's report; milliseconds here. A run in which nothing
     // was answered has no latencies.
@@ -211,6 +218,7 @@ pub fn parse(json: &str) -> anyhow::Result<Measured> {
         p99_ms: ms("/latencyPercentiles/p99"),
         errors: error_kinds.iter().map(|(_, n)| n).sum(),
         error_kinds,
+        cut_off,
     })
 }
 
@@ -234,6 +242,7 @@ mod tests {
         assert_eq!(measured.p50_ms, 0.2);
         assert_eq!(measured.p99_ms, 5.0);
         assert_eq!(measured.errors, 9);
+        assert_eq!(measured.cut_off, 4);
         assert_eq!(
             measured.error_kinds[0],
             ("connection closed before message completed".to_string(), 7)

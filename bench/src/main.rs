@@ -281,10 +281,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
     })
     .context("could not set a ctrl-C handler")?;
 
+    std::fs::create_dir_all(target.join("bench"))
+        .with_context(|| format!("could not create {}", target.join("bench").display()))?;
     build(&servers, root)?;
     let release = target.join("release");
 
-    let urls = out.join("with-sleep.urls");
+    let urls = target.join("bench").join("with-sleep.urls");
     let mut lines = vec![format!("http://{}/", companion::server::ADDRESS); 19];
     lines.push(format!("http://{}/sleep", companion::server::ADDRESS));
     std::fs::write(&urls, lines.join("\n") + "\n")

@@ -67,7 +67,7 @@ pub fn write(
 fn csv(rows: &[Row]) -> String {
     let mut csv = String::from(
         "mix,clients,server,requests_per_sec,requests_per_sec_vs_hyper,\
-         median_ms,median_vs_hyper,p99_ms,p99_vs_hyper,answered,errors,\
+         median_ms,median_vs_hyper,p99_ms,p99_vs_hyper,answered,errors,cut_off,\
          peak_threads,peak_rss_kib,peak_rss_vs_hyper\n",
     );
     for row in rows {
@@ -76,7 +76,7 @@ fn csv(rows: &[Row]) -> String {
         let rss = row.peak_rss_kib.map(|k| k as f64);
         let _ = writeln!(
             csv,
-            "{},{},{},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{}",
+            "{},{},{},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{},{}",
             row.mix.name(),
             row.clients,
             row.server.name,
@@ -91,6 +91,7 @@ fn csv(rows: &[Row]) -> String {
             ratio(m.p99_ms, ceiling.map(|c| c.measured.p99_ms)),
             m.answered,
             m.errors,
+            m.cut_off,
             row.peak_threads.map(|n| n.to_string()).unwrap_or_default(),
             row.peak_rss_kib.map(|n| n.to_string()).unwrap_or_default(),
             match (rss, ceiling.and_then(|c| c.peak_rss_kib)) {
@@ -144,15 +145,17 @@ fn thousands(n: u64) -> String {
 fn markdown(rows: &[Row], machine: &Machine) -> String {
     let mut md = format!(
         "Measured {}.\n\nEvery ratio is to hyper's figure in the same mix at the same \
-         number of clients, measured in the same run.\n",
+         number of clients, measured in the same run. Latencies are those of the \
+         requests answered; \"waiting at the end\" counts the requests still waiting \
+         for an answer when the time was up.\n",
         machine.line
     );
     for mix in [Mix::Page, Mix::WithSleep] {
         let _ = write!(
             md,
             "\n**{}**\n\n| server | clients | requests/s (× hyper) | median ms (× hyper) \
-             | p99 ms (× hyper) | errors | peak threads | peak memory MiB |\n\
-             |---|--:|--:|--:|--:|--:|--:|--:|\n",
+             | p99 ms (× hyper) | errors | waiting at the end | peak threads \
+             | peak memory MiB |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
             match mix {
                 Mix::Page => "Only `GET /`",
                 Mix::WithSleep => "`GET /`, and `GET /sleep` one time in twenty",
@@ -163,7 +166,7 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
             let m = &row.measured;
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.server.name,
                 row.clients,
                 with_ratio(
@@ -185,6 +188,7 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
                     2
                 ),
                 m.errors,
+                m.cut_off,
                 row.peak_threads.map_or("–".into(), |n| n.to_string()),
                 row.peak_rss_kib
                     .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
@@ -251,16 +255,21 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
     }
     let _ = write!(
         md,
-        "- The mutex around the receiver: an empty job handed to a pool of four built \
-         as the chapter builds it takes {:.2} µs until it has run; through rayon's pool \
-         of four, {:.2} µs.",
-        costs.chapter_pool_us, costs.rayon_pool_us,
+        "- The mutex around the receiver: a flood of empty jobs through a pool of four \
+         built as the chapter builds it costs {:.2} µs a job; through rayon's pool of \
+         four, {:.2} µs. One job at a time, each waited for (a worker must be woken, \
+         as for each request of a server that is not flooded): {:.1} µs through the \
+         chapter's pool, {:.1} µs through rayon's.",
+        costs.chapter_pool_us,
+        costs.rayon_pool_us,
+        costs.chapter_pool_wake_us,
+        costs.rayon_pool_wake_us,
     );
     if let (Some(ours), Some(rayon)) = (page("beyond-04"), page("beyond-06")) {
         let _ = write!(
             md,
-            " The same server on the two pools (beyond-04, beyond-06): {} the requests \
-             on rayon's.",
+            " One server on the two pools: beyond-06 (rayon's) answers {} as many \
+             requests as beyond-04 (the chapter's).",
             times(rps(rayon) / rps(ours)),
         );
     }
