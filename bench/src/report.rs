@@ -146,19 +146,22 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
     let mut md = format!(
         "Measured {}.\n\nEvery ratio is to hyper's figure in the same mix at the same \
          number of clients, measured in the same run. Latencies are those of the \
-         requests answered; \"waiting at the end\" counts the requests still waiting \
-         for an answer when the time was up.\n",
+         requests answered: those still waiting when the time was up are in no \
+         figure (the CSV counts them).\n",
         machine.line
     );
     for mix in [Mix::Page, Mix::WithSleep] {
         let _ = write!(
             md,
             "\n**{}**\n\n| server | clients | requests/s (× hyper) | median ms (× hyper) \
-             | p99 ms (× hyper) | errors | waiting at the end | peak threads \
-             | peak memory MiB |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+             | p99 ms (× hyper) | errors | peak threads | peak memory MiB |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|\n",
             match mix {
                 Mix::Page => "Only `GET /`",
-                Mix::WithSleep => "`GET /`, and `GET /sleep` one time in twenty",
+                Mix::WithSleep =>
+                    "`GET /`, and `GET /sleep` one time in twenty, drawn at random (with \
+                     one or four clients, a run sees only a few `/sleep`s, so those rows \
+                     vary from run to run)",
             }
         );
         for row in rows.iter().filter(|r| r.mix == mix) {
@@ -166,7 +169,7 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
             let m = &row.measured;
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.server.name,
                 row.clients,
                 with_ratio(
@@ -188,7 +191,6 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
                     2
                 ),
                 m.errors,
-                m.cut_off,
                 row.peak_threads.map_or("–".into(), |n| n.to_string()),
                 row.peak_rss_kib
                     .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
@@ -278,8 +280,8 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
         let _ = writeln!(
             md,
             "- A thread per connection: starting a thread and ending it takes {:.1} µs; \
-             listing 20-11 answers {} of the requests the one thread of listing 20-10 \
-             answers, with up to {} threads.",
+             listing 20-11 answers {} as many requests as the one thread of listing \
+             20-10, with up to {} threads.",
             costs.spawn_thread_us,
             times(rps(threads) / rps(one)),
             threads.peak_threads.map_or("–".into(), |t| t.to_string()),
