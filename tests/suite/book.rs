@@ -185,3 +185,32 @@ fn code_and_output_blocks_on_step_pages_are_includes_only() {
         }
     }
 }
+
+/// The page on the benchmark quotes figures of the run committed beside it
+/// (`book/src/bench/`): each request rate (`24,511`), each time in µs and
+/// each ratio (`3.07 times`, written `3.07×` in the results) it quotes is in
+/// that run's `results.md`, so a refreshed run cannot leave the prose
+/// quoting the old one unnoticed.
+#[test]
+fn the_benchmark_page_quotes_the_committed_run() {
+    let page = std::fs::read_to_string(book_src().join("what-the-pool-buys.md")).unwrap();
+    let results = std::fs::read_to_string(book_src().join("bench/results.md")).unwrap();
+    let mut quoted = Vec::new();
+    for (pattern, as_in_results) in [
+        (r"\b(\d{1,3}(?:,\d{3})+)\b", "{}"),
+        (r"\b(\d+(?:\.\d+)?) µs\b", "{} µs"),
+        (r"\b(\d+\.\d+) times\b", "{}×"),
+    ] {
+        for figure in Regex::new(pattern).unwrap().captures_iter(&page) {
+            quoted.push(as_in_results.replace("{}", &figure[1]));
+        }
+    }
+    assert!(quoted.len() >= 15, "only {} figures found: {quoted:?}", quoted.len());
+    for figure in quoted {
+        assert!(
+            results.contains(&figure),
+            "what-the-pool-buys.md quotes {figure}, which the committed run \
+             (book/src/bench/results.md) does not have"
+        );
+    }
+}
