@@ -205,7 +205,11 @@ fn the_benchmark_page_quotes_the_committed_run() {
             quoted.push(as_in_results.replace("{}", &figure[1]));
         }
     }
-    assert!(quoted.len() >= 15, "only {} figures found: {quoted:?}", quoted.len());
+    assert!(
+        quoted.len() >= 15,
+        "only {} figures found: {quoted:?}",
+        quoted.len()
+    );
     for figure in quoted {
         assert!(
             results.contains(&figure),
