@@ -9,6 +9,7 @@ pub mod diff;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod normalize;
+pub mod project;
 pub mod server;
 pub mod session;
 pub mod steps;

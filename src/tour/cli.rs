@@ -34,4 +34,14 @@ pub enum Command {
     },
     /// Where you are in the chapter, and what to do next.
     Next,
+    /// Write a project at a step (Cargo.toml, src/, hello.html, 404.html),
+    /// to join the chapter there or start a step over.
+    Start {
+        step: String,
+        /// The folder to write it in (made if missing).
+        dir: PathBuf,
+        /// Replace the tour's files in a folder that has a project already.
+        #[arg(long)]
+        force: bool,
+    },
 }

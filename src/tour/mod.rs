@@ -6,6 +6,7 @@ mod next;
 mod progress;
 mod run;
 mod show;
+mod start;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run { step }) => run::run(&step),
         Some(Command::Check { step, path }) => check::check(&step, &path),
         Some(Command::Next) => next::next(false),
+        Some(Command::Start { step, dir, force }) => start::start(&step, &dir, force),
     };
     // Interrupted: what the command made of its server being stopped under
     // it is beside the point, and the handler is about to exit with 130.
