@@ -5,6 +5,7 @@
 //! what the tests, the tour and the book share about them.
 
 pub mod compile;
+pub mod detect;
 pub mod diff;
 #[cfg(target_os = "linux")]
 pub mod linux;
