@@ -93,25 +93,37 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
         "{}",
         lib_target.src_path
     );
-    // Ours has the tour as its only bin: every step is in the stages'.
-    let ours: Vec<&str> = metadata
+    // Ours has the tour as its only bin, and the benchmark (not a default
+    // member) its own: every step is in the stages'.
+    let ours: Vec<(&str, &str)> = metadata
         .packages
         .iter()
         .filter(|p| !is_stages(p))
-        .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()))
-        .map(|t| t.name.as_str())
+        .flat_map(|p| {
+            p.targets
+                .iter()
+                .filter(|t| t.is_bin())
+                .map(move |t| (p.name.as_str(), t.name.as_str()))
+        })
         .collect();
-    assert_eq!(ours, ["tour"]);
+    assert_eq!(ours, [("rust-book-ch20", "tour"), ("bench", "bench")]);
+    assert!(
+        !default.contains(&"bench"),
+        "cargo test must not build the benchmark"
+    );
 }
 
 #[test]
 fn the_suite_is_one_test_binary() {
     // One integration-test crate links once and runs its tests side by
-    // side; a second tests/*.rs would be linked and run after it.
+    // side; a second tests/*.rs would be linked and run after it (by the
+    // README's `cargo test`, which tests the default members: the
+    // benchmark's tests are its own, run by `.ci/run`).
     let metadata = workspace();
     let tests: Vec<&str> = metadata
         .packages
         .iter()
+        .filter(|p| metadata.workspace_default_members.contains(&p.id))
         .flat_map(|p| p.targets.iter())
         .filter(|t| t.is_test())
         .map(|t| t.name.as_str())
