@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use companion::compile::root;
+use companion::detect::{self, Built};
 use companion::server::{Network, Server};
 use companion::session::{
     self, hide_worker_ids, sorted_lines, End, Event, Exchange, Traits, Transcript, NO_WAIT_UNDER,
@@ -19,9 +20,9 @@ use companion::steps::{Files, Step, STEPS};
 use super::{cargo_build, progress, step, BAD, BOLD, GOOD};
 
 /// One expected behaviour and whether the reader's code has it.
-struct Verdict {
-    holds: bool,
-    text: String,
+pub struct Verdict {
+    pub holds: bool,
+    pub text: String,
 }
 
 fn verdict(holds: bool, text: String) -> Verdict {
@@ -37,17 +38,15 @@ pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
         step.label(),
         step.title
     );
-    let verdicts = match step.files {
-        Files::Html(file) => vec![html_file(&project, file)],
-        _ if step.fails_to_compile() => vec![fails_like(step, &project)?],
-        _ => serves_like(step, &project)?,
-    };
+    if step.is_server() {
+        println!(
+            "Running the chapter's requests against {} and against your server...",
+            step.name
+        );
+    }
+    let verdicts = evaluate(step, &project)?;
     for v in &verdicts {
-        if v.holds {
-            anstream::println!("{GOOD}✓{GOOD:#} {}", v.text);
-        } else {
-            anstream::println!("{BAD}✗{BAD:#} {}", v.text);
-        }
+        anstream::println!("{}", v.line());
     }
     let failed = verdicts.iter().filter(|v| !v.holds).count();
     if failed == 0 {
@@ -64,8 +63,170 @@ pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// What the reader's project at `project` does of what `step` does. It
+/// prints nothing, but the compiler's output where the build differs.
+pub fn evaluate(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
+    Ok(match step.files {
+        Files::Html(file) => vec![html_file(project, file)],
+        _ if step.fails_to_compile() => vec![fails_like(step, project)?],
+        _ => serves_like(step, project)?,
+    })
+}
+
+impl Verdict {
+    /// `✓ text` or `✗ text`, coloured.
+    pub fn line(&self) -> String {
+        if self.holds {
+            format!("{GOOD}✓{GOOD:#} {}", self.text)
+        } else {
+            format!("{BAD}✗{BAD:#} {}", self.text)
+        }
+    }
+}
+
+/// `check <path>`: find the step the reader's project is at, say which and
+/// why, then check it against that step.
+pub fn check_found(path: &Path) -> anyhow::Result<ExitCode> {
+    let project = project_dir(path)?;
+    let found = find_step(&project)?;
+    for line in found.report() {
+        anstream::println!("{line}");
+    }
+    println!();
+    check(found.found.step.name, &project)
+}
+
+/// What the tour found about a reader's project.
+pub struct FoundStep {
+    pub found: detect::Found,
+    /// How it built.
+    pub built: Built,
+    /// The compiler's output, where it did not build.
+    pub compiler_output: String,
+}
+
+/// Read and build the project at `project`, and find its step.
+pub fn find_step(project: &Path) -> anyhow::Result<FoundStep> {
+    let read = |rel: &str| std::fs::read_to_string(project.join(rel));
+    let manifest = read("Cargo.toml")
+        .with_context(|| format!("could not read {}", project.join("Cargo.toml").display()))?;
+    let main = read("src/main.rs").with_context(|| {
+        format!(
+            "your project at {} has no src/main.rs: the chapter's server is a binary",
+            project.display()
+        )
+    })?;
+    let reader = detect::Project {
+        main,
+        lib: read("src/lib.rs").ok(),
+        package: manifest_value(&manifest, "name").unwrap_or_else(|| "hello".into()),
+        // Cargo's default, where a manifest names none.
+        edition: manifest_value(&manifest, "edition").unwrap_or_else(|| "2015".into()),
+    };
+    let report = cargo_build::project(project)?;
+    let built = if report.success {
+        Built::Builds
+    } else {
+        Built::FailsWith(report.all_error_codes().into_iter().collect())
+    };
+    let found = detect::closest(&reader, Some(&built));
+    Ok(FoundStep {
+        found,
+        compiler_output: if report.success {
+            String::new()
+        } else {
+            report.human_output()
+        },
+        built,
+    })
+}
+
+impl FoundStep {
+    /// Which step, and why, in a few lines.
+    pub fn report(&self) -> Vec<String> {
+        let found = &self.found;
+        let step = found.step;
+        let mut lines = vec![format!(
+            "{BOLD}Your project is at {}: {}{BOLD:#}",
+            step_label(step),
+            step.title
+        )];
+        if found.alike == 1.0 {
+            lines.push(
+                "  its code is that step's, once comments, layout and the names you chose are set aside"
+                    .into(),
+            );
+        } else {
+            let mut line = format!(
+                "  its code is {:.0}% like that step's (comments, layout and the names you chose set aside)",
+                100.0 * found.alike
+            );
+            if let Some((next, alike)) = found.runner_up {
+                line.push_str(&format!(
+                    "; the next closest is {} ({:.0}%)",
+                    next.name,
+                    100.0 * alike
+                ));
+            }
+            lines.push(line);
+        }
+        if !found.twins.is_empty() {
+            let names: Vec<&str> = found.twins.iter().map(|s| s.name).collect();
+            lines.push(format!(
+                "  {} {} the very same code, so no project can tell {} apart from {}",
+                names.join(" and "),
+                if names.len() == 1 { "has" } else { "have" },
+                if names.len() == 1 { "it" } else { "them" },
+                step.name
+            ));
+        }
+        let at_step = match step.outcome {
+            companion::steps::Outcome::FailsWith(codes) => {
+                format!("fails with {}", codes.join(" and "))
+            }
+            _ => "builds".to_string(),
+        };
+        lines.push(match (&self.built, found.builds_as_the_step) {
+            (Built::Builds, Some(true)) => format!("  it builds, as {} does", step.name),
+            (Built::FailsWith(codes), Some(true)) => format!(
+                "  it fails to build with {}, as {} does: the chapter shows that error here",
+                codes.join(" and "),
+                step.name
+            ),
+            (Built::Builds, _) => format!("  it builds, where {} {at_step}", step.name),
+            (Built::FailsWith(codes), _) => format!(
+                "  it fails to build with {}, where {} {at_step}",
+                if codes.is_empty() {
+                    "no error code".to_string()
+                } else {
+                    codes.join(" and ")
+                },
+                step.name
+            ),
+        });
+        lines
+    }
+}
+
+/// A `key = "value"` of a manifest's `[package]` table.
+fn manifest_value(manifest: &str, key: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some((k, v)) = line.split_once('=') {
+                if k.trim() == key {
+                    return Some(v.trim().trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The reader's project folder, or one sentence on why `path` is not one.
-fn project_dir(path: &Path) -> anyhow::Result<PathBuf> {
+pub fn project_dir(path: &Path) -> anyhow::Result<PathBuf> {
     if !path.is_dir() {
         bail!(
             "{} is not a folder: give the path of your cargo project",
@@ -163,10 +324,6 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
         }
     }
     let ours = cargo_build::stage(step)?;
-    println!(
-        "Running the chapter's requests against {} and against your server...",
-        step.name
-    );
 
     // The session and, where the step has `/sleep`, the waiting probe, for
     // both servers: four servers side by side where each gets a network of
@@ -256,7 +413,12 @@ fn compare_sessions(expected: &Transcript, actual: &Transcript, project: &Path) 
             (Event::Exchange(e), Event::Exchange(a)) => {
                 let want = describe(e, &ours);
                 let got = describe(a, &yours);
-                let text = format!("GET {}: {}", e.path, want.replace(" with ", " with your "));
+                let text = format!(
+                    "GET {}: {}",
+                    e.path,
+                    want.replace(" with hello.html", " with your hello.html")
+                        .replace(" with 404.html", " with your 404.html")
+                );
                 if want == got {
                     verdicts.push(verdict(true, text));
                 } else {

@@ -26,14 +26,25 @@ pub enum Command {
     },
     /// Build a step, make the chapter's requests to it, and show what came back and what it printed.
     Run { step: String },
-    /// Build your own project and check it against what the step does.
+    /// Build your own project and check it against what the step does;
+    /// without a step, find the step your project is at first.
+    #[command(override_usage = "cargo run -- check [STEP] <PATH>")]
     Check {
-        step: String,
+        /// The step (`20-10`); leave it out to have the tour find it.
+        #[arg(value_name = "STEP")]
+        first: String,
         /// Your cargo project (the folder with its Cargo.toml).
-        path: PathBuf,
+        #[arg(value_name = "PATH")]
+        second: Option<PathBuf>,
     },
     /// Where you are in the chapter, and what to do next.
     Next,
+    /// Follow your project as you type: on every save, build it, find its
+    /// step, check it, and show what the next step changes.
+    Watch {
+        /// Your cargo project (the folder with its Cargo.toml).
+        path: PathBuf,
+    },
     /// Write a project at a step (Cargo.toml, src/, hello.html, 404.html),
     /// to join the chapter there or start a step over.
     Start {

@@ -7,6 +7,7 @@ mod progress;
 mod run;
 mod show;
 mod start;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,8 @@ pub fn main() -> ExitCode {
     // every OS (a terminal's ctrl-C reaches them too, but a signal sent to
     // the tour alone would not).
     let _ = ctrlc::set_handler(|| {
+        // `watch` may have the terminal in raw mode.
+        watch::restore();
         companion::server::stop_all();
         anstream::eprintln!("\ninterrupted: every server the tour started is stopped");
         std::process::exit(130);
@@ -29,9 +32,13 @@ pub fn main() -> ExitCode {
         Some(Command::List) => list::list(),
         Some(Command::Show { step, plain }) => show::show(&step, plain),
         Some(Command::Run { step }) => run::run(&step),
-        Some(Command::Check { step, path }) => check::check(&step, &path),
+        Some(Command::Check { first, second }) => match second {
+            Some(path) => check::check(&first, &path),
+            None => check::check_found(std::path::Path::new(&first)),
+        },
         Some(Command::Next) => next::next(false),
         Some(Command::Start { step, dir, force }) => start::start(&step, &dir, force),
+        Some(Command::Watch { path }) => watch::watch(&path),
     };
     // Interrupted: what the command made of its server being stopped under
     // it is beside the point, and the handler is about to exit with 130.

@@ -1,0 +1,329 @@
+//! `watch <dir>`: follow the reader's project as they type. On every save,
+//! build it, find the step it is at, check it against that step, and show
+//! one screen: the step, each behaviour with ✓ or ✗, and what the next step
+//! changes. On a terminal the screen is redrawn in place and keys work
+//! (`n` the next step's diff, `c` check again, `q` quit); elsewhere (a pipe,
+//! a log, a test) each check prints one report.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use anyhow::Context;
+use companion::steps::{Step, STEPS};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+
+use super::check::{self, FoundStep};
+use super::{show, BOLD, DIM};
+
+/// How long the project must be quiet after a change before it is checked:
+/// an editor's save is often several writes.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// What wakes the watch.
+enum Wake {
+    /// A file of the project changed.
+    Changed,
+    /// A key on the terminal.
+    Key(char),
+    /// ctrl-C on the terminal (in raw mode it is a key, not a signal).
+    Quit,
+}
+
+pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
+    let project = check::project_dir(path)?;
+    let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    let (tx, rx) = mpsc::channel();
+
+    let changes = tx.clone();
+    let watched = project.clone();
+    let mut debouncer = new_debouncer(SETTLE, move |result: DebounceEventResult| {
+        if let Ok(events) = result {
+            if events.iter().any(|e| matters(&watched, &e.path)) {
+                let _ = changes.send(Wake::Changed);
+            }
+        }
+    })
+    .context("could not watch the project's files")?;
+    debouncer
+        .watcher()
+        .watch(&project, RecursiveMode::Recursive)
+        .with_context(|| format!("could not watch {}", project.display()))?;
+
+    let _terminal = if interactive {
+        let guard = RawMode::enter()?;
+        std::thread::spawn(move || keys(tx));
+        Some(guard)
+    } else {
+        None
+    };
+    let mut screen = Screen {
+        interactive,
+        count: 0,
+    };
+    loop {
+        let mut seen = fingerprint(&project);
+        let next = screen.check(&project);
+        // Wait for the next change or key; several changes in a row are one.
+        // The file system also reports files being read (the check reads
+        // them): only a change to what the files hold, their size or their
+        // time counts.
+        let wake = loop {
+            match rx.recv() {
+                Ok(Wake::Changed) => {
+                    drain(&rx);
+                    let now = fingerprint(&project);
+                    if now != seen {
+                        seen = now;
+                        break Some(Wake::Changed);
+                    }
+                }
+                Ok(wake) => break Some(wake),
+                Err(_) => break None,
+            }
+        };
+        let Some(wake) = wake else {
+            break;
+        };
+        match wake {
+            Wake::Changed | Wake::Key('c') => {}
+            Wake::Key('n') => {
+                if let Some(next) = next {
+                    screen.show_next(next, &rx)?;
+                }
+            }
+            Wake::Key('q') | Wake::Quit => break,
+            Wake::Key(_) => {}
+        }
+        if companion::server::stopping() {
+            break;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether a change to `path` is one to the reader's code (not to the
+/// build's own files).
+fn matters(project: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(project) else {
+        return false;
+    };
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    // The folder itself changes when cargo makes its target/ and
+    // Cargo.lock in it.
+    !matches!(
+        first.as_deref(),
+        None | Some("target" | ".git" | "Cargo.lock")
+    )
+}
+
+/// What the project's own files are now: each one's path, size and time of
+/// last change (not target/, .git or Cargo.lock).
+fn fingerprint(project: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![project.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !matters(project, &path) {
+                continue;
+            }
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => dirs.push(path),
+                Ok(meta) => files.push((path, meta.len(), meta.modified().ok())),
+                Err(_) => {}
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Take every wake-up already queued (a save is often several).
+fn drain(rx: &Receiver<Wake>) {
+    while let Ok(Wake::Changed) = rx.recv_timeout(Duration::from_millis(50)) {}
+}
+
+/// Read keys until the watch ends (the channel is closed).
+fn keys(tx: mpsc::Sender<Wake>) {
+    loop {
+        match event::poll(Duration::from_millis(200)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => return,
+        }
+        let wake = match event::read() {
+            Ok(Event::Key(KeyEvent {
+                code: KeyCode::Char('c'),
+                modifiers,
+                kind: KeyEventKind::Press,
+                ..
+            })) if modifiers.contains(KeyModifiers::CONTROL) => Wake::Quit,
+            Ok(Event::Key(KeyEvent {
+                code: KeyCode::Char(c),
+                kind: KeyEventKind::Press,
+                ..
+            })) => Wake::Key(c.to_ascii_lowercase()),
+            Ok(_) => continue,
+            Err(_) => return,
+        };
+        if tx.send(wake).is_err() {
+            return;
+        }
+    }
+}
+
+/// The terminal in raw mode (keys arrive one by one, unechoed) until this
+/// is dropped; ctrl-C from elsewhere restores it too (see `restore`).
+struct RawMode;
+
+impl RawMode {
+    fn enter() -> anyhow::Result<RawMode> {
+        crossterm::terminal::enable_raw_mode().context("could not read keys from the terminal")?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Leave raw mode, if the terminal is in it.
+pub fn restore() {
+    let _ = crossterm::terminal::disable_raw_mode();
+}
+
+struct Screen {
+    interactive: bool,
+    count: usize,
+}
+
+impl Screen {
+    /// Check the project and show the result; return the next step, if any.
+    fn check(&mut self, project: &Path) -> Option<&'static Step> {
+        self.count += 1;
+        if self.interactive {
+            self.print(&format!(
+                "\x1b[2J\x1b[H{BOLD}watching {}{BOLD:#}  {DIM}checking...{DIM:#}\n",
+                project.display()
+            ));
+        }
+        let (text, next) = match report(project) {
+            Ok(done) => done,
+            Err(error) => (format!("error: {error:#}\n"), None),
+        };
+        let mut screen = if self.interactive {
+            format!(
+                "\x1b[2J\x1b[H{BOLD}watching {}{BOLD:#}\n\n",
+                project.display()
+            )
+        } else {
+            format!("=== check {} of {} ===\n", self.count, project.display())
+        };
+        screen.push_str(&text);
+        if self.interactive {
+            screen.push_str(&format!(
+                "\n{DIM}saving a file checks again · n: the next step's diff · c: check now · q: quit{DIM:#}\n"
+            ));
+        } else {
+            screen.push_str("=== end of check ===\n");
+        }
+        self.print(&screen);
+        next
+    }
+
+    /// The next step's code and diff, until a key or a change.
+    fn show_next(&mut self, next: &'static Step, rx: &Receiver<Wake>) -> anyhow::Result<()> {
+        restore();
+        print!("\x1b[2J\x1b[H");
+        let _ = show::show(next.name, false);
+        anstream::println!("\n{DIM}any key: back to your project{DIM:#}");
+        let _ = std::io::stdout().flush();
+        RawMode::enter().map(std::mem::forget)?;
+        loop {
+            match rx.recv_timeout(Duration::from_secs(3600)) {
+                Ok(_) | Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+        }
+    }
+
+    fn print(&self, text: &str) {
+        // In raw mode a newline does not return the cursor to the start.
+        let text = if self.interactive {
+            text.replace('\n', "\r\n")
+        } else {
+            text.to_string()
+        };
+        anstream::print!("{text}");
+        let _ = std::io::stdout().flush();
+    }
+}
+
+/// One report on the project: the step it is at and why, each behaviour of
+/// that step with ✓ or ✗ (or the compiler's output, where it does not build
+/// as the step does), and what the next step changes.
+fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
+    let found = check::find_step(project)?;
+    let step = found.found.step;
+    let mut out = found.report().join("\n") + "\n\n";
+    if found.compiler_output.is_empty() || found.found.builds_as_the_step == Some(true) {
+        match check::evaluate(step, project) {
+            Ok(verdicts) => {
+                for v in &verdicts {
+                    out.push_str(&v.line());
+                    out.push('\n');
+                }
+                let failed = verdicts.iter().filter(|v| !v.holds).count();
+                if failed == 0 {
+                    out.push_str(&format!("\nYour project does what {} does.\n", step.name));
+                } else {
+                    out.push_str(&format!(
+                        "\n{failed} of {} behaviours differ from {}.\n",
+                        verdicts.len(),
+                        step.name
+                    ));
+                }
+            }
+            Err(error) => out.push_str(&format!("✗ {error:#}\n")),
+        }
+    } else {
+        out.push_str(&compiler_output(&found));
+    }
+    let next = next_step(step);
+    match next {
+        Some(next) => out.push_str(&format!(
+            "\nNext: {}: {}\n  cargo run -- show {}    # its code, and what it changes\n",
+            next.label(),
+            next.title,
+            next.name
+        )),
+        None => out.push_str("\nThis is the last step of its printing.\n"),
+    }
+    Ok((out, next))
+}
+
+/// The compiler's output, as the reader's `cargo build` shows it.
+fn compiler_output(found: &FoundStep) -> String {
+    let mut out = String::from("Your project does not build. The compiler says:\n\n");
+    out.push_str(&found.compiler_output);
+    out
+}
+
+/// The step after `step` in its printing.
+fn next_step(step: &Step) -> Option<&'static Step> {
+    let at = STEPS.iter().position(|s| s == step)?;
+    STEPS[at + 1..].iter().find(|s| s.printing == step.printing)
+}
