@@ -8,7 +8,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -75,7 +75,9 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
         let wake = loop {
             match rx.recv() {
                 Ok(Wake::Changed) => {
-                    drain(&rx);
+                    if let Some(key) = drain(&rx) {
+                        break Some(key);
+                    }
                     let now = fingerprint(&project);
                     if now != seen {
                         seen = now;
@@ -93,7 +95,11 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
             Wake::Changed | Wake::Key('c') => {}
             Wake::Key('n') => {
                 if let Some(next) = next {
-                    screen.show_next(next, &rx)?;
+                    if let Wake::Quit | Wake::Key('q') =
+                        screen.show_next(next, &rx, &project, &seen)?
+                    {
+                        break;
+                    }
                 }
             }
             Wake::Key('q') | Wake::Quit => break,
@@ -124,9 +130,11 @@ fn matters(project: &Path, path: &Path) -> bool {
     )
 }
 
+type Fingerprint = Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)>;
+
 /// What the project's own files are now: each one's path, size and time of
 /// last change (not target/, .git or Cargo.lock).
-fn fingerprint(project: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+fn fingerprint(project: &Path) -> Fingerprint {
     let mut files = Vec::new();
     let mut dirs = vec![project.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -149,9 +157,16 @@ fn fingerprint(project: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time
     files
 }
 
-/// Take every wake-up already queued (a save is often several).
-fn drain(rx: &Receiver<Wake>) {
-    while let Ok(Wake::Changed) = rx.recv_timeout(Duration::from_millis(50)) {}
+/// Take every change already queued (a save is often several); a key
+/// among them is returned.
+fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(Wake::Changed) => {}
+            Ok(key) => return Some(key),
+            Err(_) => return None,
+        }
+    }
 }
 
 /// Read keys until the watch ends (the channel is closed).
@@ -244,18 +259,26 @@ impl Screen {
         next
     }
 
-    /// The next step's code and diff, until a key or a change.
-    fn show_next(&mut self, next: &'static Step, rx: &Receiver<Wake>) -> anyhow::Result<()> {
+    /// The next step's code and diff, until a key or a change to the
+    /// project (`seen` is what it was); returns what ended it.
+    fn show_next(
+        &mut self,
+        next: &'static Step,
+        rx: &Receiver<Wake>,
+        project: &Path,
+        seen: &Fingerprint,
+    ) -> anyhow::Result<Wake> {
         restore();
         print!("\x1b[2J\x1b[H");
         let _ = show::show(next.name, false);
-        anstream::println!("\n{DIM}any key: back to your project{DIM:#}");
+        anstream::println!("\n{DIM}any key: back to your project · q: quit{DIM:#}");
         let _ = std::io::stdout().flush();
         RawMode::enter().map(std::mem::forget)?;
         loop {
-            match rx.recv_timeout(Duration::from_secs(3600)) {
-                Ok(_) | Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                Err(RecvTimeoutError::Timeout) => {}
+            match rx.recv() {
+                Ok(Wake::Changed) if fingerprint(project) == *seen => {}
+                Ok(wake) => return Ok(wake),
+                Err(_) => return Ok(Wake::Quit),
             }
         }
     }
