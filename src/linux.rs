@@ -352,6 +352,48 @@ fn listener_inode_in_table(table: &str) -> Option<u32> {
     })
 }
 
+/// The TCP ports process `pid` listens on (IPv4 and IPv6), in whatever
+/// network it is: `/proc/<pid>/net` shows the tables of the process's own
+/// network namespace, and its open sockets are in `/proc/<pid>/fd`.
+pub fn listening_ports(pid: u32) -> Vec<u16> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    let sockets: Vec<String> = fds
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy();
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_string(),
+            )
+        })
+        .collect();
+    let mut ports = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        let Ok(table) = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")) else {
+            continue;
+        };
+        for line in table.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() > 9 && f[3] == "0A" && sockets.iter().any(|s| s == f[9]) {
+                if let Some(port) = f[1]
+                    .rsplit_once(':')
+                    .and_then(|(_, port)| u16::from_str_radix(port, 16).ok())
+                {
+                    ports.push(port);
+                }
+            }
+        }
+    }
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
 /// The process listening on 127.0.0.1:7878 in the calling thread's network
 /// (which may be a namespace of this thread's own): its name and pid.
 pub fn port_holder() -> Option<(String, u32)> {
@@ -410,6 +452,16 @@ pub fn run_group_bounded(mut command: Command, bound: Duration) -> io::Result<Ou
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ports_a_process_listens_on_are_read_from_its_own_tables() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let ports = listening_ports(std::process::id());
+        assert!(ports.contains(&port), "{port} not in {ports:?}");
+        drop(listener);
+        assert!(!listening_ports(std::process::id()).contains(&port));
+    }
 
     #[test]
     fn the_peak_resident_memory_rises_with_memory_touched() {

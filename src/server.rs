@@ -89,6 +89,10 @@ pub enum StartError {
     },
     /// It did not listen within the time bound.
     NeverListened,
+    /// It listens, but on another port.
+    ListensElsewhere {
+        port: u16,
+    },
     Io(io::Error),
 }
 
@@ -111,6 +115,12 @@ impl std::fmt::Display for StartError {
                 f,
                 "the server did not listen on {ADDRESS} within {} s",
                 START_TIMEOUT.as_secs()
+            ),
+            StartError::ListensElsewhere { port } => write!(
+                f,
+                "the server listens on port {port}, not on {ADDRESS}: the chapter's servers \
+                 bind {ADDRESS} (`TcpListener::bind(\"{ADDRESS}\")`), and that is where the \
+                 requests go"
             ),
             StartError::Io(e) => write!(f, "could not start the server: {e}"),
         }
@@ -405,11 +415,19 @@ impl Server {
     }
 
     fn wait_until_listening(&mut self) -> Result<(), StartError> {
-        let deadline = Instant::now() + START_TIMEOUT;
+        let started = Instant::now();
+        let deadline = started + START_TIMEOUT;
         let mut pause = Backoff::new();
         loop {
             if self.is_listening() {
                 return Ok(());
+            }
+            // Half a second is long for a server of the chapter to bind: see
+            // whether it took another port (a reader's typo).
+            if started.elapsed() > Duration::from_millis(500) {
+                if let Some(port) = self.other_port() {
+                    return Err(StartError::ListensElsewhere { port });
+                }
             }
             if let Some(status) = self.try_exited() {
                 let stderr = self.stderr.take().unwrap().join().unwrap_or_default();
@@ -420,6 +438,25 @@ impl Server {
             }
             pause.sleep();
         }
+    }
+
+    /// A port other than 7878 the server listens on, if the OS tells.
+    fn other_port(&self) -> Option<u16> {
+        #[cfg(target_os = "linux")]
+        if !portable_only() {
+            return linux::listening_ports(self.pid)
+                .into_iter()
+                .find(|&port| port != PORT);
+        }
+        let all = listeners::get_all().ok()?;
+        all.into_iter()
+            .find(|l| {
+                l.process.pid == self.pid
+                    && l.protocol == listeners::Protocol::TCP
+                    && l.state == listeners::SocketState::Listen
+                    && l.socket.port() != PORT
+            })
+            .map(|l| l.socket.port())
     }
 
     /// Whether the server listens on 127.0.0.1:7878, as the OS's socket

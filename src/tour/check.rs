@@ -157,15 +157,17 @@ impl FoundStep {
                     .into(),
             );
         } else {
+            // Rounded down: 99.9%, not 100%, for code that is not the step's.
+            let percent = |alike: f64| (alike * 1000.0).floor() / 10.0;
             let mut line = format!(
-                "  its code is {:.0}% like that step's (comments, layout and the names you chose set aside)",
-                100.0 * found.alike
+                "  its code is {}% like that step's (comments, layout and the names you chose set aside)",
+                percent(found.alike)
             );
             if let Some((next, alike)) = found.runner_up {
                 line.push_str(&format!(
-                    "; the next closest is {} ({:.0}%)",
+                    "; the next closest is {} ({}%)",
                     next.name,
-                    100.0 * alike
+                    percent(alike)
                 ));
             }
             lines.push(line);
@@ -271,14 +273,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
     let yours = if built.success {
         "it compiles".to_string()
     } else {
-        format!(
-            "yours fails with {}",
-            if codes.is_empty() {
-                "no error code".to_string()
-            } else {
-                codes.join(" and ")
-            }
-        )
+        format!("yours: {}", where_the_chapter_shows(&codes, step))
     };
     Ok(verdict(
         false,
@@ -292,9 +287,13 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
     let built = cargo_build::project(project)?;
     if !built.success {
         anstream::eprint!("{}", built.human_output());
+        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
         bail!(
-            "your project at {} does not build (the compiler's output is above)",
-            project.display()
+            "your project at {} does not build (the compiler's output is above), where {} \
+             builds; {}",
+            project.display(),
+            step.name,
+            where_the_chapter_shows(&codes, step)
         );
     }
     let theirs = match built.executables.as_slice() {
@@ -329,20 +328,48 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
     // both servers: four servers side by side where each gets a network of
     // its own, so a check takes one `/sleep`, not two.
     let traits = Traits::of(step);
-    let session_and_probe = |exe: PathBuf, cwd: PathBuf| {
+    let session_and_probe = |exe: PathBuf, cwd: PathBuf, timeout: Duration| {
         move || {
             let (exe2, cwd2) = (exe.clone(), cwd.clone());
             both(
-                move || session::run(step, &exe, &cwd).map_err(anyhow::Error::from),
-                move || traits.sleep_route.then(|| probe(&exe2, &cwd2)),
+                move || {
+                    session::run_within(step, &exe, &cwd, &mut (), timeout)
+                        .map_err(anyhow::Error::from)
+                },
+                move || traits.sleep_route.then(|| probe(&exe2, &cwd2, timeout)),
             )
         }
     };
     let ((expected, expected_wait), (actual, actual_wait)) = both(
-        session_and_probe(ours, root().to_path_buf()),
-        session_and_probe(theirs, project.to_path_buf()),
+        session_and_probe(ours, root().to_path_buf(), session::EXCHANGE_TIMEOUT),
+        session_and_probe(theirs, project.to_path_buf(), session::reader_timeout(step)),
     );
     let (expected, actual) = (expected?, actual?);
+    // A server that takes connections and never answers (reading a
+    // request to its end, say, which never comes while the client waits
+    // for the answer): its waiting says nothing about threads.
+    let answers = |t: &Transcript| {
+        t.exchanges()
+            .any(|x| !x.reply.bytes.is_empty() || x.reply.end != End::TimedOut)
+    };
+    if answers(&expected) && !answers(&actual) {
+        let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
+        return Ok(vec![verdict(
+            false,
+            format!(
+                "your server takes connections and never lets go of them: no request got a \
+                 byte back within {} s, and the connection stayed open. Does \
+                 handle_connection stop reading at the request's end (the empty line: \
+                 `.take_while(|line| !line.is_empty())`){}?",
+                session::reader_timeout(step).as_secs(),
+                if responds {
+                    ", and then write the response"
+                } else {
+                    ""
+                }
+            ),
+        )]);
+    }
     let mut verdicts = compare_sessions(&expected, &actual, project);
 
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
@@ -350,6 +377,33 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
         verdicts.push(compare_waiting(step, expected?, actual?));
     }
     Ok(verdicts)
+}
+
+/// Whether the chapter shows the errors `codes` anywhere in `step`'s
+/// printing, in words: "it fails with E0599, the error the chapter shows at
+/// listing-20-13", or "... which the chapter never shows".
+fn where_the_chapter_shows(codes: &[String], step: &Step) -> String {
+    if codes.is_empty() {
+        return "it fails without an error code (cargo's message is above)".into();
+    }
+    let shown: Vec<&str> = STEPS
+        .iter()
+        .filter(|s| {
+            s.printing == step.printing
+                && s.expected_errors().len() == codes.len()
+                && s.expected_errors().iter().zip(codes).all(|(a, b)| *a == b)
+        })
+        .map(|s| s.name)
+        .collect();
+    let errors = codes.join(" and ");
+    match shown[..] {
+        [] => format!("it fails with {errors}, which the chapter never shows: a typo of yours?"),
+        [one] => format!("it fails with {errors}, the error the chapter shows at {one}"),
+        _ => format!(
+            "it fails with {errors}, the error the chapter shows at {}",
+            shown.join(", ")
+        ),
+    }
 }
 
 fn step_label(step: &Step) -> String {
@@ -378,9 +432,9 @@ fn both<A: Send + 'static, B: Send + 'static>(
 }
 
 /// How long `/` waits behind `/sleep` on a fresh server from `exe`.
-fn probe(exe: &Path, cwd: &Path) -> anyhow::Result<Duration> {
+fn probe(exe: &Path, cwd: &Path, timeout: Duration) -> anyhow::Result<Duration> {
     let _server = Server::start(exe, cwd)?;
-    Ok(session::root_behind_sleep()?.elapsed)
+    Ok(session::root_behind_sleep_within(timeout)?.elapsed)
 }
 
 /// The reply as a reader would describe it; `served` names the page file a
