@@ -80,17 +80,37 @@ fn manifest(step: &Step, main: &str) -> String {
 
 /// Write the project of `step` into `dir` (made if missing), replacing the
 /// tour's files there and removing a `src/lib.rs` the step does not have.
+/// Files that already hold what they should are left alone (so that cargo
+/// does not rebuild them).
 pub fn write(step: &Step, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("src"))?;
-    let files = files(step);
+    let mut files = files(step);
+    if inside_a_workspace(dir)? {
+        // cargo would take the project for a member of the workspace around
+        // it (this repository's, if it is written in here) and refuse to
+        // build it: an empty [workspace] makes it a workspace of its own.
+        files[0].1.push_str("\n[workspace]\n");
+    }
     for (rel, contents) in &files {
-        std::fs::write(dir.join(rel), contents)?;
+        let path = dir.join(rel);
+        if std::fs::read_to_string(&path).ok().as_ref() != Some(contents) {
+            std::fs::write(path, contents)?;
+        }
     }
     let lib = dir.join("src/lib.rs");
     if !files.iter().any(|(rel, _)| *rel == "src/lib.rs") && lib.exists() {
         std::fs::remove_file(lib)?;
     }
     Ok(())
+}
+
+/// Whether a folder above `dir` has a `Cargo.toml` with a `[workspace]`.
+fn inside_a_workspace(dir: &Path) -> std::io::Result<bool> {
+    let dir = dir.canonicalize()?;
+    Ok(dir.ancestors().skip(1).any(|above| {
+        std::fs::read_to_string(above.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+    }))
 }
 
 #[cfg(test)]

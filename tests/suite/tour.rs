@@ -154,41 +154,20 @@ fn next_starts_at_the_first_step() {
         .stdout(predicate::str::contains("cargo run -- check 20-1 ../hello"));
 }
 
-/// A reader's `hello` project made from our stage `step`: Cargo.toml for a
-/// package named `hello` in the step's edition, src/main.rs without our scaffold lines, src/lib.rs,
-/// and the HTML files (unless `html` is false). Files are written only when
-/// they differ, so that a warm run does not rebuild the project.
+/// A reader's `hello` project at `step`, as `start` writes it (Cargo.toml
+/// for a package named `hello` in the step's edition, src/main.rs without
+/// our scaffold lines, src/lib.rs, and the HTML files unless `html` is
+/// false), in a folder of its own under target/. Files are written only
+/// when they differ, so that a warm run does not rebuild the project.
 fn project_from(step: &str, html: bool) -> PathBuf {
     let dir = root().join(format!(
         "target/tour-tests/projects/{step}{}",
         if html { "" } else { "-no-html" }
     ));
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    let write = |rel: &str, contents: String| {
-        let path = dir.join(rel);
-        if std::fs::read_to_string(&path).ok().as_ref() != Some(&contents) {
-            std::fs::write(&path, contents).unwrap();
-        }
-    };
-    let edition = companion::steps::find(step).map_or("2021", |s| s.printing.edition());
-    write(
-        "Cargo.toml",
-        format!(
-            "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"{edition}\"\n\n[workspace]\n"
-        ),
-    );
-    let main = common::read_repo(&format!("stages/{step}/main.rs")).replace(common::SCAFFOLD, "");
-    write("src/main.rs", main);
-    let lib = format!("stages/{step}/lib.rs");
-    if root().join(&lib).is_file() {
-        write("src/lib.rs", common::read_repo(&lib));
-    } else {
-        let _ = std::fs::remove_file(dir.join("src/lib.rs"));
-    }
-    for file in ["hello.html", "404.html"] {
-        if html {
-            write(file, common::read_repo(file));
-        } else {
+    let step = companion::steps::find(step).expect("a step");
+    companion::project::write(step, &dir).unwrap();
+    if !html {
+        for file in ["hello.html", "404.html"] {
             let _ = std::fs::remove_file(dir.join(file));
         }
     }
@@ -240,7 +219,9 @@ fn check_of_a_failing_step_wants_the_same_error_codes() {
         ));
     check("no-listing-04", &project)
         .code(1)
-        .stdout(predicate::str::contains("yours fails with E0507"));
+        .stdout(predicate::str::contains(
+            "yours: it fails with E0507, the error the chapter shows at listing-20-22",
+        ));
 }
 
 #[test]
@@ -492,4 +473,280 @@ fn check_passes_a_rust_2024_project_that_is_listing_21_20() {
         .stdout(predicate::str::contains(
             "Your project does what listing-21-20 does.",
         ));
+}
+
+/// A folder of this test's own for `start` to write into, empty.
+fn fresh_dir(test: &str) -> PathBuf {
+    let dir = root().join("target/tour-tests/started").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn start_writes_every_step_s_project_and_never_over_one() {
+    use companion::steps::STEPS;
+    let base = fresh_dir("every-step");
+    for step in STEPS {
+        let dir = base.join(step.name);
+        tour(&fresh_progress("start"))
+            .args(["start", step.name])
+            .arg(&dir)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
+                "is at {}: {}",
+                step.label(),
+                step.title
+            )));
+        for (rel, contents) in companion::project::files(step) {
+            let written = std::fs::read_to_string(dir.join(rel)).unwrap();
+            if rel == "Cargo.toml" {
+                // Inside this repository's workspace, a workspace of its own.
+                assert_eq!(
+                    written,
+                    format!("{contents}\n[workspace]\n"),
+                    "{}",
+                    step.name
+                );
+            } else {
+                assert_eq!(written, contents, "{} {rel}", step.name);
+            }
+        }
+    }
+
+    // Never over a project; with --force, the tour's files only, said first.
+    let dir = base.join("listing-20-20");
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    std::fs::write(dir.join("src/main.rs"), "fn main() {} // mine").unwrap();
+    tour(&fresh_progress("start"))
+        .args(["start", "20-10"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already has a project (Cargo.toml, src/main.rs, src/lib.rs, hello.html, 404.html): `start` never overwrites one; add --force"))
+        .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("src/main.rs")).unwrap(),
+        "fn main() {} // mine"
+    );
+    tour(&fresh_progress("start"))
+        .args(["start", "20-10", "--force"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Replacing in"))
+        .stdout(predicate::str::contains("  src/main.rs\n"))
+        .stdout(predicate::str::contains(
+            "  src/lib.rs (removed: listing-20-10 has none)\n",
+        ));
+    assert!(!dir.join("src/lib.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // A folder with files of its own only is no place for one either.
+    let other = fresh_dir("not-empty");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    tour(&fresh_progress("start"))
+        .args(["start", "20-10"])
+        .arg(&other)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "already has a project (files of its own)",
+        ));
+}
+
+/// `check <dir>`: the step found, why, and the check against it.
+fn check_found(project: &Path) -> assert_cmd::assert::Assert {
+    tour(&fresh_progress("check-found"))
+        .arg("check")
+        .arg(project)
+        .assert()
+}
+
+#[test]
+fn check_without_a_step_finds_it_says_why_and_checks_it() {
+    check_found(&project_from("listing-20-05", true))
+        .success()
+        .stdout(predicate::str::contains(
+            "Your project is at listing 20-5: ",
+        ))
+        .stdout(predicate::str::contains(
+            "  its code is that step's, once comments, layout and the names you chose are set aside\n",
+        ))
+        .stdout(predicate::str::contains("  it builds, as listing-20-05 does\n"))
+        .stdout(predicate::str::contains(
+            "Your project does what listing-20-05 does.",
+        ));
+    // Listing 20-4 is hello.html: the code is 20-3's, and no project can
+    // tell the two apart.
+    check_found(&project_from("listing-20-04", true))
+        .success()
+        .stdout(predicate::str::contains("Your project is at listing 20-3: "))
+        .stdout(predicate::str::contains(
+            "listing-20-04 has the very same code, so no project can tell it apart from listing-20-03",
+        ));
+    // A step that fails to compile is found by its code and its error.
+    check_found(&project_from("listing-20-22", true))
+        .success()
+        .stdout(predicate::str::contains("Your project is at listing 20-22: "))
+        .stdout(predicate::str::contains(
+            "it fails to build with E0507, as listing-20-22 does: the chapter shows that error here",
+        ));
+}
+
+#[test]
+fn check_finds_a_project_typed_by_hand() {
+    // Listing 20-20 as a reader might type it: a crate of another name,
+    // Rust 2024, comments and blank lines of their own, other names for
+    // their variables.
+    let dir = fresh_dir("typed-by-hand");
+    companion::project::write(companion::steps::find("listing-20-20").unwrap(), &dir).unwrap();
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        manifest
+            .replace("name = \"hello\"", "name = \"my-server\"")
+            .replace("edition = \"2021\"", "edition = \"2024\""),
+    )
+    .unwrap();
+    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+    let main = main
+        .replace(
+            "use hello::ThreadPool;",
+            "// my own pool\nuse my_server::ThreadPool;\n",
+        )
+        .replace("listener", "incoming_connections")
+        .replace("let pool", "\n    let pool");
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
+    check_found(&dir)
+        .success()
+        .stdout(predicate::str::contains("Your project is at listing 20-20: "))
+        .stdout(predicate::str::contains(
+            "  its code is that step's, once comments, layout and the names you chose are set aside\n",
+        ))
+        .stdout(predicate::str::contains(
+            "Your project does what listing-20-20 does.",
+        ));
+}
+
+#[test]
+fn check_says_which_port_a_server_listens_on_instead() {
+    let dir = fresh_dir("other-port");
+    companion::project::write(companion::steps::find("listing-20-05").unwrap(), &dir).unwrap();
+    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+    std::fs::write(dir.join("src/main.rs"), main.replace("7878", "7879")).unwrap();
+    check("20-05", &dir)
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: the server listens on port 7879, not on 127.0.0.1:7878",
+        ));
+}
+
+#[test]
+fn check_says_a_server_never_answers_within_seconds() {
+    // Listing 20-3 reading lines to the end of a request that never ends.
+    let dir = fresh_dir("never-answers");
+    companion::project::write(companion::steps::find("listing-20-03").unwrap(), &dir).unwrap();
+    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+    let without: String = main
+        .lines()
+        .filter(|l| !l.contains("take_while"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, main);
+    std::fs::write(dir.join("src/main.rs"), without).unwrap();
+    check("20-03", &dir)
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ your server takes connections and never lets go of them: no request got a byte back within 3 s",
+        ))
+        .stdout(predicate::str::contains("one connection at a time").not());
+}
+
+/// `watch` off a terminal: one report, and another after a file changes;
+/// interrupted, it leaves no server running.
+#[cfg(unix)]
+#[test]
+fn watch_reports_again_after_a_file_changes() {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    let dir = fresh_dir("watched");
+    companion::project::write(companion::steps::find("listing-20-05").unwrap(), &dir).unwrap();
+    let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
+        .current_dir(root())
+        .env(
+            "CH20_PROGRESS",
+            root()
+                .join("target/tour-tests")
+                .join(fresh_progress("watch")),
+        )
+        .env("NO_COLOR", "1")
+        .arg("watch")
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = watch.stdout.take().unwrap();
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0; 4096];
+            while let Ok(n @ 1..) = stdout.read(&mut buf) {
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let reports = || seen.lock().unwrap().matches("=== end of check ===").count();
+    let first = common::wait_until(tour_timeout(), || reports() >= 1);
+    let step_six = companion::steps::find("listing-20-06").unwrap();
+    if first {
+        companion::project::write(step_six, &dir).unwrap();
+    }
+    let second = first && common::wait_until(tour_timeout(), || reports() >= 2);
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &watch.id().to_string()])
+        .status()
+        .unwrap();
+    let status = watch.wait().unwrap();
+    reader.join().unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert!(first && second, "{seen}");
+    let (one, two) = seen.split_once("=== check 2 of").unwrap();
+    assert!(one.contains("Your project is at listing 20-5: "), "{one}");
+    assert!(
+        one.contains("Your project does what listing-20-05 does."),
+        "{one}"
+    );
+    assert!(one.contains("Next: Listing 20-6: "), "{one}");
+    assert!(two.contains("Your project is at listing 20-6: "), "{two}");
+    assert!(
+        two.contains("Your project does what listing-20-06 does."),
+        "{two}"
+    );
+    assert!(interrupted.success());
+    assert_eq!(status.code(), Some(130));
+    // The reader's server is the project's `hello`: none is left.
+    std::thread::sleep(Duration::from_millis(100));
+    #[cfg(target_os = "linux")]
+    {
+        let exe = dir.join("target/debug/hello");
+        let left: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter(|p| std::fs::read_link(p.path().join("exe")).is_ok_and(|e| e == exe))
+            .map(|p| p.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(left.is_empty(), "servers left running: {left:?}");
+    }
 }
