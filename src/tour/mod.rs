@@ -24,7 +24,12 @@ pub fn main() -> ExitCode {
         // `watch` may have the terminal in raw mode.
         watch::restore();
         companion::server::stop_all();
-        anstream::eprintln!("\ninterrupted: every server the tour started is stopped");
+        // Not eprintln!, which panics where stderr is gone (the terminal of
+        // a `watch` closed under it): the exit below must come.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"\ninterrupted: every server the tour started is stopped\n",
+        );
         std::process::exit(130);
     });
     let result = match cli.command {

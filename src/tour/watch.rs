@@ -169,13 +169,33 @@ fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
     }
 }
 
-/// Read keys until the watch ends (the channel is closed).
+/// Read keys until the watch ends (the channel is closed). A terminal that
+/// has gone away (its window closed) answers at once, over and over, with
+/// nothing: then the watch ends, instead of spinning.
 fn keys(tx: mpsc::Sender<Wake>) {
+    let mut idle_at_once = 0;
     loop {
-        match event::poll(Duration::from_millis(200)) {
+        let asked = std::time::Instant::now();
+        let ready = event::poll(Duration::from_millis(200));
+        let at_once = asked.elapsed() < Duration::from_millis(1);
+        match ready {
             Ok(true) => {}
-            Ok(false) => continue,
-            Err(_) => return,
+            Ok(false) if at_once => {
+                idle_at_once += 1;
+                if idle_at_once > 1000 {
+                    let _ = tx.send(Wake::Quit);
+                    return;
+                }
+                continue;
+            }
+            Ok(false) => {
+                idle_at_once = 0;
+                continue;
+            }
+            Err(_) => {
+                let _ = tx.send(Wake::Quit);
+                return;
+            }
         }
         let wake = match event::read() {
             Ok(Event::Key(KeyEvent {
@@ -189,9 +209,21 @@ fn keys(tx: mpsc::Sender<Wake>) {
                 kind: KeyEventKind::Press,
                 ..
             })) => Wake::Key(c.to_ascii_lowercase()),
+            Ok(_) if at_once => {
+                idle_at_once += 1;
+                if idle_at_once > 1000 {
+                    let _ = tx.send(Wake::Quit);
+                    return;
+                }
+                continue;
+            }
             Ok(_) => continue,
-            Err(_) => return,
+            Err(_) => {
+                let _ = tx.send(Wake::Quit);
+                return;
+            }
         };
+        idle_at_once = 0;
         if tx.send(wake).is_err() {
             return;
         }
