@@ -39,6 +39,10 @@ struct Args {
     /// Where the results go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
+    /// Only find oha, or install it, and stop (`.ci/run` does this while
+    /// its tests wait on servers).
+    #[arg(long)]
+    install_oha: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -236,6 +240,15 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
+    let root = companion::compile::root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    if args.install_oha {
+        let oha = load::find_or_install(&target.join("bench").join("tools"))?;
+        println!("{}", oha.display());
+        return Ok(());
+    }
     let names: Vec<&str> = if args.servers.is_empty() {
         DEFAULT_SERVERS.to_vec()
     } else {
@@ -249,7 +262,6 @@ fn run(args: &Args) -> anyhow::Result<()> {
         .iter()
         .map(|name| Contender::named(name))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let root = companion::compile::root();
     for file in ["hello.html", "404.html"] {
         if !root.join(file).is_file() {
             bail!(
@@ -269,9 +281,6 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
     let out = root.join(&args.out);
     std::fs::create_dir_all(&out).with_context(|| format!("could not create {}", out.display()))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
     let oha = load::find_or_install(&target.join("bench").join("tools"))?;
 
     ctrlc::set_handler(|| {

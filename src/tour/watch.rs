@@ -177,10 +177,28 @@ fn keys(tx: mpsc::Sender<Wake>) {
     loop {
         let asked = std::time::Instant::now();
         let ready = event::poll(Duration::from_millis(200));
-        let at_once = asked.elapsed() < Duration::from_millis(1);
-        match ready {
-            Ok(true) => {}
-            Ok(false) if at_once => {
+        let key = match ready {
+            Ok(true) => match event::read() {
+                Ok(Event::Key(KeyEvent {
+                    code: KeyCode::Char('c'),
+                    modifiers,
+                    kind: KeyEventKind::Press,
+                    ..
+                })) if modifiers.contains(KeyModifiers::CONTROL) => Ok(Some(Wake::Quit)),
+                Ok(Event::Key(KeyEvent {
+                    code: KeyCode::Char(c),
+                    kind: KeyEventKind::Press,
+                    ..
+                })) => Ok(Some(Wake::Key(c.to_ascii_lowercase()))),
+                Ok(_) => Ok(None),
+                Err(e) => Err(e),
+            },
+            Ok(false) => Ok(None),
+            Err(e) => Err(e),
+        };
+        let wake = match key {
+            Ok(Some(wake)) => wake,
+            Ok(None) if asked.elapsed() < Duration::from_millis(1) => {
                 idle_at_once += 1;
                 if idle_at_once > 1000 {
                     let _ = tx.send(Wake::Quit);
@@ -188,36 +206,10 @@ fn keys(tx: mpsc::Sender<Wake>) {
                 }
                 continue;
             }
-            Ok(false) => {
+            Ok(None) => {
                 idle_at_once = 0;
                 continue;
             }
-            Err(_) => {
-                let _ = tx.send(Wake::Quit);
-                return;
-            }
-        }
-        let wake = match event::read() {
-            Ok(Event::Key(KeyEvent {
-                code: KeyCode::Char('c'),
-                modifiers,
-                kind: KeyEventKind::Press,
-                ..
-            })) if modifiers.contains(KeyModifiers::CONTROL) => Wake::Quit,
-            Ok(Event::Key(KeyEvent {
-                code: KeyCode::Char(c),
-                kind: KeyEventKind::Press,
-                ..
-            })) => Wake::Key(c.to_ascii_lowercase()),
-            Ok(_) if at_once => {
-                idle_at_once += 1;
-                if idle_at_once > 1000 {
-                    let _ = tx.send(Wake::Quit);
-                    return;
-                }
-                continue;
-            }
-            Ok(_) => continue,
             Err(_) => {
                 let _ = tx.send(Wake::Quit);
                 return;

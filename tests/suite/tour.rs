@@ -558,6 +558,18 @@ fn start_writes_every_step_s_project_and_never_over_one() {
         ));
 }
 
+/// A project at `step` in a fresh folder named `test`, with `edit` made to
+/// its file `rel`.
+fn edited_project(test: &str, step: &str, rel: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let dir = fresh_dir(test);
+    companion::project::write(companion::steps::find(step).unwrap(), &dir).unwrap();
+    let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+    let edited = edit(&text);
+    assert_ne!(edited, text, "{test}: the edit took");
+    std::fs::write(dir.join(rel), edited).unwrap();
+    dir
+}
+
 /// `check <dir>`: the step found, why, and the check against it.
 fn check_found(project: &Path) -> assert_cmd::assert::Assert {
     tour(&fresh_progress("check-found"))
@@ -602,16 +614,11 @@ fn check_finds_a_project_typed_by_hand() {
     // Listing 20-20 as a reader might type it: a crate of another name,
     // Rust 2024, comments and blank lines of their own, other names for
     // their variables.
-    let dir = fresh_dir("typed-by-hand");
-    companion::project::write(companion::steps::find("listing-20-20").unwrap(), &dir).unwrap();
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
+    let dir = edited_project("typed-by-hand", "listing-20-20", "Cargo.toml", |manifest| {
         manifest
             .replace("name = \"hello\"", "name = \"my-server\"")
-            .replace("edition = \"2021\"", "edition = \"2024\""),
-    )
-    .unwrap();
+            .replace("edition = \"2021\"", "edition = \"2024\"")
+    });
     let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
     let main = main
         .replace(
@@ -634,10 +641,9 @@ fn check_finds_a_project_typed_by_hand() {
 
 #[test]
 fn check_says_which_port_a_server_listens_on_instead() {
-    let dir = fresh_dir("other-port");
-    companion::project::write(companion::steps::find("listing-20-05").unwrap(), &dir).unwrap();
-    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
-    std::fs::write(dir.join("src/main.rs"), main.replace("7878", "7879")).unwrap();
+    let dir = edited_project("other-port", "listing-20-05", "src/main.rs", |main| {
+        main.replace("7878", "7879")
+    });
     check("20-05", &dir)
         .code(1)
         .stderr(predicate::str::contains(
@@ -648,16 +654,12 @@ fn check_says_which_port_a_server_listens_on_instead() {
 #[test]
 fn check_says_a_server_never_answers_within_seconds() {
     // Listing 20-3 reading lines to the end of a request that never ends.
-    let dir = fresh_dir("never-answers");
-    companion::project::write(companion::steps::find("listing-20-03").unwrap(), &dir).unwrap();
-    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
-    let without: String = main
-        .lines()
-        .filter(|l| !l.contains("take_while"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    assert_ne!(without, main);
-    std::fs::write(dir.join("src/main.rs"), without).unwrap();
+    let dir = edited_project("never-answers", "listing-20-03", "src/main.rs", |main| {
+        main.lines()
+            .filter(|l| !l.contains("take_while"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
     check("20-03", &dir)
         .code(1)
         .stdout(predicate::str::contains(
@@ -749,4 +751,58 @@ fn watch_reports_again_after_a_file_changes() {
             .collect();
         assert!(left.is_empty(), "servers left running: {left:?}");
     }
+}
+
+/// `start` and then `check <dir>` for every step: each project is found as
+/// its step (or a step with the very same code, named), and passes the
+/// check against it. Some two hundred builds and servers: too slow for
+/// every `cargo test` (the detection half runs for every step in the
+/// library's tests, `detect::tests`), so it runs on demand:
+/// `cargo test --test suite -- --ignored start_and_check_every_step`.
+#[test]
+#[ignore = "minutes: every step built and checked as a reader's project"]
+fn start_and_check_every_step() {
+    use companion::steps::STEPS;
+    let base = fresh_dir("start-and-check");
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = STEPS
+            .chunks(STEPS.len().div_ceil(8))
+            .map(|steps| {
+                let base = &base;
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for step in steps {
+                        let dir = base.join(step.name);
+                        companion::project::write(step, &dir).unwrap();
+                        let output = tour(&fresh_progress(&format!("every-{}", step.name)))
+                            .arg("check")
+                            .arg(&dir)
+                            .output()
+                            .unwrap();
+                        let stdout = String::from_utf8_lossy(&output.stdout);
+                        let found = stdout.lines().next().unwrap_or_default();
+                        let named = found.contains(&format!("{}:", step_label(step)))
+                            || stdout
+                                .lines()
+                                .any(|l| l.contains("the very same code") && l.contains(step.name));
+                        if !output.status.success() || !named {
+                            failures.push(format!(
+                                "{}: {found}\n{stdout}{}",
+                                step.name,
+                                String::from_utf8_lossy(&output.stderr)
+                            ));
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// How the tour names a step in "Your project is at …".
+fn step_label(step: &companion::steps::Step) -> String {
+    step.label().replace("Listing", "listing")
 }
