@@ -21,8 +21,6 @@ pub fn main() -> ExitCode {
     // every OS (a terminal's ctrl-C reaches them too, but a signal sent to
     // the tour alone would not).
     let _ = ctrlc::set_handler(|| {
-        // `watch` may have the terminal in raw mode.
-        watch::restore();
         companion::server::stop_all();
         // Not eprintln!, which panics where stderr is gone (the terminal of
         // a `watch` closed under it): the exit below must come.

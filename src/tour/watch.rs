@@ -13,12 +13,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use companion::steps::{Step, STEPS};
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use console::Key;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
 use super::check::{self, FoundStep};
-use super::{show, BOLD, DIM};
+use super::{BOLD, DIM};
 
 /// How long the project must be quiet after a change before it is checked:
 /// an editor's save is often several writes.
@@ -54,13 +54,9 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
         .watch(&project, RecursiveMode::Recursive)
         .with_context(|| format!("could not watch {}", project.display()))?;
 
-    let _terminal = if interactive {
-        let guard = RawMode::enter()?;
+    if interactive {
         std::thread::spawn(move || keys(tx));
-        Some(guard)
-    } else {
-        None
-    };
+    }
     let mut screen = Screen {
         interactive,
         count: 0,
@@ -169,79 +165,39 @@ fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
     }
 }
 
-/// Read keys until the watch ends (the channel is closed). A terminal that
-/// has gone away (its window closed) answers at once, over and over, with
-/// nothing: then the watch ends, instead of spinning.
+/// Read keys until the watch ends (the channel is closed). console reads
+/// each key with the terminal in raw mode for just that read, and turns a
+/// ctrl-C into the SIGINT the tour's handler takes (it stops every server
+/// and exits 130). A terminal that has gone away (its window closed) ends
+/// the watch, whether it fails the read or answers at once, over and over,
+/// with nothing.
 fn keys(tx: mpsc::Sender<Wake>) {
-    let mut idle_at_once = 0;
+    let terminal = console::Term::stdout();
+    let mut nothing_at_once = 0;
     loop {
         let asked = std::time::Instant::now();
-        let ready = event::poll(Duration::from_millis(200));
-        let key = match ready {
-            Ok(true) => match event::read() {
-                Ok(Event::Key(KeyEvent {
-                    code: KeyCode::Char('c'),
-                    modifiers,
-                    kind: KeyEventKind::Press,
-                    ..
-                })) if modifiers.contains(KeyModifiers::CONTROL) => Ok(Some(Wake::Quit)),
-                Ok(Event::Key(KeyEvent {
-                    code: KeyCode::Char(c),
-                    kind: KeyEventKind::Press,
-                    ..
-                })) => Ok(Some(Wake::Key(c.to_ascii_lowercase()))),
-                Ok(_) => Ok(None),
-                Err(e) => Err(e),
-            },
-            Ok(false) => Ok(None),
-            Err(e) => Err(e),
-        };
-        let wake = match key {
-            Ok(Some(wake)) => wake,
-            Ok(None) if asked.elapsed() < Duration::from_millis(1) => {
-                idle_at_once += 1;
-                if idle_at_once > 1000 {
+        let wake = match terminal.read_key() {
+            Ok(Key::Char(c)) => Wake::Key(c.to_ascii_lowercase()),
+            Ok(Key::CtrlC) => Wake::Quit,
+            Ok(_) if asked.elapsed() < Duration::from_millis(1) => {
+                nothing_at_once += 1;
+                if nothing_at_once > 1000 {
                     let _ = tx.send(Wake::Quit);
                     return;
                 }
                 continue;
             }
-            Ok(None) => {
-                idle_at_once = 0;
-                continue;
-            }
+            Ok(_) => continue,
             Err(_) => {
                 let _ = tx.send(Wake::Quit);
                 return;
             }
         };
-        idle_at_once = 0;
+        nothing_at_once = 0;
         if tx.send(wake).is_err() {
             return;
         }
     }
-}
-
-/// The terminal in raw mode (keys arrive one by one, unechoed) until this
-/// is dropped; ctrl-C from elsewhere restores it too (see `restore`).
-struct RawMode;
-
-impl RawMode {
-    fn enter() -> anyhow::Result<RawMode> {
-        crossterm::terminal::enable_raw_mode().context("could not read keys from the terminal")?;
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
-    fn drop(&mut self) {
-        restore();
-    }
-}
-
-/// Leave raw mode, if the terminal is in it.
-pub fn restore() {
-    let _ = crossterm::terminal::disable_raw_mode();
 }
 
 struct Screen {
@@ -292,12 +248,18 @@ impl Screen {
         project: &Path,
         seen: &Fingerprint,
     ) -> anyhow::Result<Wake> {
-        restore();
-        print!("\x1b[2J\x1b[H");
-        let _ = show::show(next.name, false);
-        anstream::println!("\n{DIM}any key: back to your project · q: quit{DIM:#}");
-        let _ = std::io::stdout().flush();
-        RawMode::enter().map(std::mem::forget)?;
+        // `show`, run as its own command so that its output can be drawn
+        // like the rest (the terminal is in raw mode while a key is read).
+        let shown = std::process::Command::new(
+            std::env::current_exe().context("where is the tour's own program?")?,
+        )
+        .args(["show", next.name])
+        .output()
+        .context("could not run the tour's show")?;
+        self.print(&format!(
+            "\x1b[2J\x1b[H{}\n{DIM}any key: back to your project · q: quit{DIM:#}\n",
+            String::from_utf8_lossy(&shown.stdout)
+        ));
         loop {
             match rx.recv() {
                 Ok(Wake::Changed) if fingerprint(project) == *seen => {}
@@ -308,7 +270,8 @@ impl Screen {
     }
 
     fn print(&self, text: &str) {
-        // In raw mode a newline does not return the cursor to the start.
+        // While a key is being read, the terminal is in raw mode, where a
+        // newline does not return the cursor to the start of the line.
         let text = if self.interactive {
             text.replace('\n', "\r\n")
         } else {
