@@ -27,13 +27,32 @@ pub fn files(step: &Step) -> Vec<(&'static str, String)> {
         Some(book) => book.to_string(),
         None => main,
     };
+    let lib = library(code, &main);
     let mut files = vec![("Cargo.toml", manifest(code, &main)), ("src/main.rs", main)];
-    if let Some(lib) = code.lib_rs() {
+    if let Some(lib) = lib {
         files.push(("src/lib.rs", read(&lib)));
     }
     files.push(("hello.html", read("hello.html")));
     files.push(("404.html", read("404.html")));
     files
+}
+
+/// The `lib.rs` a project at `step` has: the step's own, or, for the
+/// exercises after beyond-02 (whose `main.rs` uses the pool the package's
+/// library is, `use hello::ThreadPool;`), the last one before it.
+fn library(step: &Step, main: &str) -> Option<String> {
+    if let Some(lib) = step.lib_rs() {
+        return Some(lib);
+    }
+    if !main.contains("use hello::") {
+        return None;
+    }
+    let at = STEPS.iter().position(|s| s == step)?;
+    STEPS[..at]
+        .iter()
+        .rev()
+        .filter(|s| s.printing == step.printing)
+        .find_map(|s| s.lib_rs())
 }
 
 /// Every file `start` may write, whatever the step (`src/lib.rs` only from
@@ -155,6 +174,16 @@ mod tests {
             code_step(find("listing-20-05").unwrap()).name,
             "listing-20-05"
         );
+    }
+
+    #[test]
+    fn the_exercises_after_beyond_02_get_its_library() {
+        let files = files(find("beyond-04-shutdown-on-signal").unwrap());
+        let lib = files.iter().find(|(rel, _)| *rel == "src/lib.rs");
+        let expected =
+            std::fs::read_to_string(root().join("stages/beyond-02-documented-and-tested/lib.rs"))
+                .unwrap();
+        assert_eq!(lib.map(|(_, text)| text), Some(&expected));
     }
 
     #[test]

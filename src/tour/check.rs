@@ -68,6 +68,7 @@ pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
 pub fn evaluate(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
     Ok(match step.files {
         Files::Html(file) => vec![html_file(project, file)],
+        Files::Command(args) => runs_like(step, project, args)?,
         _ if step.fails_to_compile() => vec![fails_like(step, project)?],
         _ => serves_like(step, project)?,
     })
@@ -296,20 +297,7 @@ fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdic
             where_the_chapter_shows(&codes, step)
         );
     }
-    let theirs = match built.executables.as_slice() {
-        [] => bail!("your project at {} has no binary to run", project.display()),
-        [(_, exe)] => exe.clone(),
-        many => many
-            .iter()
-            .find(|(name, _)| Some(name.as_str()) == project.file_name().and_then(|n| n.to_str()))
-            .map(|(_, exe)| exe.clone())
-            .with_context(|| {
-                format!(
-                    "your project at {} has several binaries; keep one",
-                    project.display()
-                )
-            })?,
-    };
+    let theirs = their_executable(&built, project)?;
     let main = std::fs::read_to_string(root().join(step.main_rs()))?;
     for file in ["hello.html", "404.html"] {
         if main.contains(&format!("\"{file}\"")) && !project.join(file).is_file() {
@@ -404,6 +392,101 @@ fn where_the_chapter_shows(codes: &[String], step: &Step) -> String {
             shown.join(", ")
         ),
     }
+}
+
+/// The reader's program, from their build.
+fn their_executable(
+    built: &companion::compile::BuildReport,
+    project: &Path,
+) -> anyhow::Result<PathBuf> {
+    Ok(match built.executables.as_slice() {
+        [] => bail!("your project at {} has no binary to run", project.display()),
+        [(_, exe)] => exe.clone(),
+        many => many
+            .iter()
+            .find(|(name, _)| Some(name.as_str()) == project.file_name().and_then(|n| n.to_str()))
+            .map(|(_, exe)| exe.clone())
+            .with_context(|| {
+                format!(
+                    "your project at {} has several binaries; keep one",
+                    project.display()
+                )
+            })?,
+    })
+}
+
+/// A step that is a command, not a server (beyond-05): the reader's
+/// program and the step's, run with the step's arguments from the
+/// repository root, print the same and end the same way.
+fn runs_like(step: &'static Step, project: &Path, args: &[&str]) -> anyhow::Result<Vec<Verdict>> {
+    let built = cargo_build::project(project)?;
+    if !built.success {
+        anstream::eprint!("{}", built.human_output());
+        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
+        bail!(
+            "your project at {} does not build (the compiler's output is above), where {} \
+             builds; {}",
+            project.display(),
+            step.name,
+            where_the_chapter_shows(&codes, step)
+        );
+    }
+    let theirs = their_executable(&built, project)?;
+    let ours = cargo_build::stage(step)?;
+    let run = |exe: &Path| -> anyhow::Result<std::process::Output> {
+        let mut child = std::process::Command::new(exe)
+            .args(args)
+            .current_dir(root())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not run {}", exe.display()))?;
+        // A command of the chapter's size ends in well under a second.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while child.try_wait()?.is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("{} did not end within 30 s", exe.display());
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        Ok(child.wait_with_output()?)
+    };
+    let (want, got) = (run(&ours)?, run(&theirs)?);
+    let command = format!("cargo run -- {}", args.join(" "));
+    let mut verdicts = vec![];
+    if want.stdout == got.stdout {
+        verdicts.push(verdict(
+            true,
+            format!("`{command}` prints what {} prints", step.name),
+        ));
+    } else {
+        verdicts.push(verdict(
+            false,
+            format!(
+                "`{command}` prints what {} prints; expected:\n{}yours:\n{}",
+                step.name,
+                indent(&String::from_utf8_lossy(&want.stdout)),
+                indent(&String::from_utf8_lossy(&got.stdout))
+            ),
+        ));
+    }
+    verdicts.push(verdict(
+        want.status.code() == got.status.code(),
+        format!(
+            "it ends as {} does ({}){}",
+            step.name,
+            want.status,
+            if want.status.code() == got.status.code() {
+                String::new()
+            } else {
+                format!("; yours: {}", got.status)
+            }
+        ),
+    ));
+    Ok(verdicts)
 }
 
 fn step_label(step: &Step) -> String {
