@@ -823,3 +823,20 @@ fn start_and_check_every_step() {
 fn step_label(step: &companion::steps::Step) -> String {
     step.label().replace("Listing", "listing")
 }
+
+#[test]
+fn check_runs_a_command_step_as_a_command() {
+    // beyond-05 counts lines rather than serving; its main uses the pool
+    // of beyond-02's library, which `start` writes as src/lib.rs.
+    check_found(&project_from("beyond-05-pool-for-other-work", true))
+        .success()
+        .stdout(predicate::str::contains(
+            "Your project is at beyond-05-pool-for-other-work: ",
+        ))
+        .stdout(predicate::str::contains(
+            "✓ `cargo run -- stages` prints what beyond-05-pool-for-other-work prints",
+        ))
+        .stdout(predicate::str::contains(
+            "✓ it ends as beyond-05-pool-for-other-work does (exit status: 0)",
+        ));
+}
