@@ -285,18 +285,7 @@ fn fails_like(step: &Step, project: &Path) -> anyhow::Result<Verdict> {
 /// A server step: the same session against the step and against the
 /// reader's server, compared.
 fn serves_like(step: &'static Step, project: &Path) -> anyhow::Result<Vec<Verdict>> {
-    let built = cargo_build::project(project)?;
-    if !built.success {
-        anstream::eprint!("{}", built.human_output());
-        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
-        bail!(
-            "your project at {} does not build (the compiler's output is above), where {} \
-             builds; {}",
-            project.display(),
-            step.name,
-            where_the_chapter_shows(&codes, step)
-        );
-    }
+    let built = built_as_the_step(step, project)?;
     let theirs = their_executable(&built, project)?;
     let main = std::fs::read_to_string(root().join(step.main_rs()))?;
     for file in ["hello.html", "404.html"] {
@@ -394,6 +383,27 @@ fn where_the_chapter_shows(codes: &[String], step: &Step) -> String {
     }
 }
 
+/// Build the reader's project for a step that builds; where it does not,
+/// show the compiler's output and say whether the chapter shows its error.
+fn built_as_the_step(
+    step: &Step,
+    project: &Path,
+) -> anyhow::Result<companion::compile::BuildReport> {
+    let built = cargo_build::project(project)?;
+    if !built.success {
+        anstream::eprint!("{}", built.human_output());
+        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
+        bail!(
+            "your project at {} does not build (the compiler's output is above), where {} \
+             builds; {}",
+            project.display(),
+            step.name,
+            where_the_chapter_shows(&codes, step)
+        );
+    }
+    Ok(built)
+}
+
 /// The reader's program, from their build.
 fn their_executable(
     built: &companion::compile::BuildReport,
@@ -419,18 +429,7 @@ fn their_executable(
 /// program and the step's, run with the step's arguments from the
 /// repository root, print the same and end the same way.
 fn runs_like(step: &'static Step, project: &Path, args: &[&str]) -> anyhow::Result<Vec<Verdict>> {
-    let built = cargo_build::project(project)?;
-    if !built.success {
-        anstream::eprint!("{}", built.human_output());
-        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
-        bail!(
-            "your project at {} does not build (the compiler's output is above), where {} \
-             builds; {}",
-            project.display(),
-            step.name,
-            where_the_chapter_shows(&codes, step)
-        );
-    }
+    let built = built_as_the_step(step, project)?;
     let theirs = their_executable(&built, project)?;
     let ours = cargo_build::stage(step)?;
     let run = |exe: &Path| -> anyhow::Result<std::process::Output> {
