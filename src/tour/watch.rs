@@ -30,7 +30,7 @@ enum Wake {
     Changed,
     /// A key on the terminal.
     Key(char),
-    /// ctrl-C on the terminal (in raw mode it is a key, not a signal).
+    /// The end: ctrl-C read as a key, or a terminal that has gone away.
     Quit,
 }
 
