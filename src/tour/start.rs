@@ -64,11 +64,21 @@ pub fn start(input: &str, dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
         step.title
     );
     println!("It has {}.", writes.join(", "));
-    println!(
-        "\n  cd {} && cargo run       # run it\n  cargo run -- check {}    # check it against the step it is at\n  cargo run -- watch {}    # re-check it on every save",
-        dir.display(),
-        dir.display(),
-        dir.display()
-    );
+    let commands = [
+        (format!("(cd {} && cargo run)", dir.display()), "run it"),
+        (
+            format!("cargo run -- check {}", dir.display()),
+            "check it against the step it is at",
+        ),
+        (
+            format!("cargo run -- watch {}", dir.display()),
+            "check it again on every save",
+        ),
+    ];
+    let width = commands.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    println!();
+    for (command, what) in commands {
+        println!("  {command:<width$}   # {what}");
+    }
     Ok(ExitCode::SUCCESS)
 }
