@@ -9,8 +9,8 @@ use crate::steps::{Files, Printing, Step, STEPS};
 
 /// The two lines a stage with a `lib.rs` ends with, after the book's code,
 /// so that `use hello::ThreadPool;` finds it (a reader's `src/lib.rs` is
-/// found by cargo).
-const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
+/// found by cargo), with the blank line before them.
+pub const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
 
 /// The files of a reader's project at `step`, relative to its folder, with
 /// their contents, in the order they are written.

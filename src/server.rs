@@ -241,13 +241,7 @@ impl Server {
             Network::Isolated => unreachable!("only Linux gives a server a network of its own"),
             Network::Shared => {
                 let lock = lock_port()?;
-                if let Err(e) = TcpListener::bind(ADDRESS) {
-                    if e.kind() == io::ErrorKind::AddrInUse {
-                        return Err(StartError::PortInUse {
-                            holder: port_holder(),
-                        });
-                    }
-                }
+                port_is_free()?;
                 (Command::new(exe), Some(lock))
             }
         };
@@ -448,14 +442,9 @@ impl Server {
                 .into_iter()
                 .find(|&port| port != PORT);
         }
-        let all = listeners::get_all().ok()?;
-        all.into_iter()
-            .find(|l| {
-                l.process.pid == self.pid
-                    && l.protocol == listeners::Protocol::TCP
-                    && l.state == listeners::SocketState::Listen
-                    && l.socket.port() != PORT
-            })
+        tcp_listeners()
+            .into_iter()
+            .find(|l| l.process.pid == self.pid && l.socket.port() != PORT)
             .map(|l| l.socket.port())
     }
 
@@ -538,16 +527,23 @@ fn collect(
 /// an address that 127.0.0.1:7878 would collide with (127.0.0.1 itself, or
 /// every address), through the cross-platform `listeners` crate.
 fn listeners_on_the_port() -> Vec<listeners::Process> {
+    tcp_listeners()
+        .into_iter()
+        .filter(|l| collides(l.socket))
+        .map(|l| l.process)
+        .collect()
+}
+
+/// Every listening TCP socket the OS's table shows, with its process
+/// (none where the table cannot be read).
+fn tcp_listeners() -> Vec<listeners::Listener> {
     let Ok(all) = listeners::get_all() else {
         return Vec::new();
     };
     all.into_iter()
         .filter(|l| {
-            l.protocol == listeners::Protocol::TCP
-                && l.state == listeners::SocketState::Listen
-                && collides(l.socket)
+            l.protocol == listeners::Protocol::TCP && l.state == listeners::SocketState::Listen
         })
-        .map(|l| l.process)
         .collect()
 }
 
@@ -555,6 +551,17 @@ fn listeners_on_the_port() -> Vec<listeners::Process> {
 fn collides(socket: SocketAddr) -> bool {
     socket.port() == PORT
         && matches!(socket.ip(), IpAddr::V4(ip) if ip == Ipv4Addr::LOCALHOST || ip.is_unspecified())
+}
+
+/// `Ok` if 127.0.0.1:7878 can be bound on the shared network now; if
+/// something holds it, the error that names the holder.
+pub fn port_is_free() -> Result<(), StartError> {
+    match TcpListener::bind(ADDRESS) {
+        Err(e) if e.kind() == io::ErrorKind::AddrInUse => Err(StartError::PortInUse {
+            holder: port_holder(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The process listening on 127.0.0.1:7878, as `name (pid N)`, where the OS

@@ -271,14 +271,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     // Before anything is installed or built: the port must be free.
-    if let Err(e) = std::net::TcpListener::bind(companion::server::ADDRESS) {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            return Err(companion::server::StartError::PortInUse {
-                holder: companion::server::port_holder(),
-            }
-            .into());
-        }
-    }
+    companion::server::port_is_free()?;
     let out = root.join(&args.out);
     std::fs::create_dir_all(&out).with_context(|| format!("could not create {}", out.display()))?;
     let oha = load::find_or_install(&target.join("bench").join("tools"))?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// The two lines our `main.rs` ends with where a step has a `lib.rs`: the
 /// book's `use hello::ThreadPool;` then reaches the step's `lib.rs`.
-pub const SCAFFOLD: &str = "\n#[path = \"lib.rs\"]\nmod hello;\n";
+pub use companion::project::SCAFFOLD;
 
 /// `../shared/`, which holds the chapter's seeds and STAGES.md. It exists
 /// for the team and CI, not for users: `None` (after saying so) where it is
