@@ -110,20 +110,24 @@ pub fn closest(project: &Project, built: Option<&Built>) -> Found {
             step.printing.edition() == project.edition,
         )
     };
-    let best_of = |i: usize| {
-        let mut same = codes[i].1.clone();
-        same.sort_by_key(|s| std::cmp::Reverse(rank(s)));
-        same
-    };
-    scored.sort_by(|a, b| {
+    // Each code's steps in that order, once (the sort is stable, so the
+    // chapter's order stays among equals).
+    let mut ranked: Vec<(Vec<&'static Step>, f64)> = scored
+        .into_iter()
+        .map(|(i, alike)| {
+            let mut same = codes[i].1.clone();
+            same.sort_by_key(|s| std::cmp::Reverse(rank(s)));
+            (same, alike)
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
-            .then_with(|| rank(best_of(b.0)[0]).cmp(&rank(best_of(a.0)[0])))
+            .then_with(|| rank(b.0[0]).cmp(&rank(a.0[0])))
     });
-    let (best, alike) = scored[0];
-    let mut same = best_of(best);
+    let runner_up = ranked.get(1).map(|(same, a)| (same[0], *a));
+    let (mut same, alike) = ranked.swap_remove(0);
     let step = same.remove(0);
     let twins = same;
-    let runner_up = scored.get(1).map(|&(i, a)| (best_of(i)[0], a));
     Found {
         step,
         alike,
