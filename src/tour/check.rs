@@ -45,22 +45,29 @@ pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
         );
     }
     let verdicts = evaluate(step, &project)?;
-    for v in &verdicts {
-        anstream::println!("{}", v.line());
-    }
-    let failed = verdicts.iter().filter(|v| !v.holds).count();
-    if failed == 0 {
-        println!("\nYour project does what {} does.", step.name);
+    anstream::print!("{}", verdict_lines(step, &verdicts));
+    if verdicts.iter().all(|v| v.holds) {
         progress::record("checked", step);
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "\n{failed} of {} behaviours differ from {}.",
-            verdicts.len(),
-            step.name
-        );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Each verdict as a ✓ or ✗ line, then the sum of them.
+pub fn verdict_lines(step: &Step, verdicts: &[Verdict]) -> String {
+    let mut out: String = verdicts.iter().map(|v| v.line() + "\n").collect();
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    if failed == 0 {
+        out.push_str(&format!("\nYour project does what {} does.\n", step.name));
+    } else {
+        out.push_str(&format!(
+            "\n{failed} of {} behaviours differ from {}.\n",
+            verdicts.len(),
+            step.name
+        ));
+    }
+    out
 }
 
 /// What the reader's project at `project` does of what `step` does. It

@@ -291,22 +291,7 @@ fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
     let mut out = found.report().join("\n") + "\n\n";
     if found.compiler_output.is_empty() || found.found.builds_as_the_step == Some(true) {
         match check::evaluate(step, project) {
-            Ok(verdicts) => {
-                for v in &verdicts {
-                    out.push_str(&v.line());
-                    out.push('\n');
-                }
-                let failed = verdicts.iter().filter(|v| !v.holds).count();
-                if failed == 0 {
-                    out.push_str(&format!("\nYour project does what {} does.\n", step.name));
-                } else {
-                    out.push_str(&format!(
-                        "\n{failed} of {} behaviours differ from {}.\n",
-                        verdicts.len(),
-                        step.name
-                    ));
-                }
-            }
+            Ok(verdicts) => out.push_str(&check::verdict_lines(step, &verdicts)),
             Err(error) => out.push_str(&format!("✗ {error:#}\n")),
         }
     } else {
