@@ -9,6 +9,9 @@ use std::process::{Command, Stdio};
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::Message;
 
+use crate::registry::Step;
+use crate::Error;
+
 /// The repository root (where `Cargo.toml` and the HTML files are).
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,6 +28,25 @@ pub fn stages_target_dir() -> PathBuf {
 /// toolchain stays pinned.
 pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// `rustc --version` of the rustc that builds the stages (the one cargo
+/// picks in this repository), e.g. `rustc 1.95.0 (59807616e 2026-04-14)`.
+/// Asked once per process: every pinned output, and every benchmark
+/// report, names it.
+pub fn rustc_version() -> String {
+    static RUNNING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUNNING
+        .get_or_init(|| {
+            let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+            Command::new(rustc)
+                .arg("--version")
+                .current_dir(root())
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+                .unwrap_or_else(|e| format!("(rustc --version failed: {e})"))
+        })
+        .clone()
 }
 
 /// One place a diagnostic points at.
@@ -198,4 +220,68 @@ fn file_name(path: &str) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string())
+}
+
+/// Run `command` (a `cargo build`) with JSON messages whose diagnostics
+/// carry rustc's coloured rendering, for a reader to see.
+fn build_for_a_reader(mut command: Command, what: &str) -> crate::Result<BuildReport> {
+    command.args(["--message-format", "json-diagnostic-rendered-ansi"]);
+    run_build(command).map_err(|e| match e.kind() {
+        io::ErrorKind::Other => Error::Cargo {
+            what: what.to_string(),
+            cargo_says: e.to_string(),
+        },
+        _ => Error::run("cargo")(e),
+    })
+}
+
+/// Build the step's bin (quietly, in the checks' build directory) and
+/// return its executable.
+pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
+    let mut command = cargo();
+    command
+        .current_dir(root())
+        .args(["build", "--quiet", "--bin", step.name])
+        .arg("--target-dir")
+        .arg(stages_target_dir());
+    let built = build_for_a_reader(command, step.name)?;
+    if !built.success {
+        return Err(Error::StageDidNotBuild {
+            step,
+            compiler_output: built.human_output(),
+        });
+    }
+    built
+        .executable(step.name)
+        .map(Path::to_path_buf)
+        .ok_or(Error::StageDidNotBuild {
+            step,
+            compiler_output: built.human_output(),
+        })
+}
+
+/// The `cargo build` of a step that must not compile, for its output to go
+/// straight to the reader, as `cargo build` shows it: the caller runs it,
+/// and it should fail.
+pub fn failing_stage_build(step: &Step) -> Command {
+    let mut command = cargo();
+    command
+        .current_dir(root())
+        .args(["build", "--features", "compile-fail", "--bin", step.name])
+        .arg("--target-dir")
+        .arg(stages_target_dir());
+    command
+}
+
+/// Build the reader's project in `dir` (in its own target directory, with
+/// its own toolchain choice), with the compiler's messages coloured for a
+/// reader.
+pub fn build_project(dir: &Path) -> crate::Result<BuildReport> {
+    let mut command = cargo();
+    command
+        .current_dir(dir)
+        .args(["build", "--quiet"])
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTUP_TOOLCHAIN");
+    build_for_a_reader(command, &format!("your project at {}", dir.display()))
 }

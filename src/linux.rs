@@ -9,8 +9,8 @@ use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -67,7 +67,7 @@ fn write_own_proc_file(path: &std::ffi::CStr, content: &[u8]) -> io::Result<()> 
 /// Bring up the loopback of the calling thread's network (a new network
 /// has it down), as `ip link set lo up` does, with bare system calls (safe
 /// between fork and exec).
-fn loopback_up() -> io::Result<()> {
+pub fn loopback_up() -> io::Result<()> {
     // SAFETY: ifreq is plain old data; the ioctls read and write only it;
     // the descriptor is closed before returning.
     unsafe {
@@ -149,17 +149,6 @@ pub fn enter_network_of(pid: u32) -> io::Result<()> {
     } else {
         Err(io::Error::last_os_error())
     }
-}
-
-/// Give the calling thread a network of its own, with its loopback up: a
-/// stand-in for the machine's network in tests that take port 7878 (the
-/// processes this thread starts from now on share it).
-pub fn private_network_for_this_thread() -> io::Result<()> {
-    // SAFETY: unshare only changes this thread's namespaces.
-    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    loopback_up()
 }
 
 /// Have the kernel kill the server if the thread that started it goes away
@@ -417,38 +406,6 @@ pub fn port_holder() -> Option<(String, u32)> {
     None
 }
 
-/// Whether process `pid` is gone for good: killed *and* reaped (no /proc
-/// entry, not even a zombie's).
-pub fn is_gone(pid: u32) -> bool {
-    !Path::new(&format!("/proc/{pid}")).exists()
-}
-
-/// Start `command` in a process group of its own, for at most `bound`; then
-/// kill the whole group (a browser leaves helper processes) and reap it.
-pub fn run_group_bounded(mut command: Command, bound: Duration) -> io::Result<Output> {
-    let child: Child = command
-        .process_group(0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let group = child.id() as i32;
-    let (done, finished) = std::sync::mpsc::channel();
-    thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    let output = finished.recv_timeout(bound);
-    // SAFETY: kill() with a negative pid signals our own child's group.
-    unsafe { libc::kill(-group, libc::SIGKILL) };
-    match output {
-        Ok(output) => output,
-        Err(_) => Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            format!("{command:?} did not finish within {bound:?}"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,7 +445,9 @@ mod tests {
             return;
         }
         thread::spawn(|| {
-            private_network_for_this_thread().expect("a private network");
+            // SAFETY: unshare only changes this thread's namespaces.
+            assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
+            loopback_up().expect("a private network");
             let table = || {
                 let table = std::fs::read_to_string("/proc/thread-self/net/tcp").unwrap();
                 listener_inode_in_table(&table)

@@ -8,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::registry::{Serves, Step};
 use crate::server::{Ending, Finished, Server, StartError, ADDRESS};
-use crate::steps::Step;
 
 /// How long the chapter's slow request sleeps.
 pub const SLEEP: Duration = Duration::from_secs(5);
@@ -178,20 +178,6 @@ pub fn root_behind_sleep_within(timeout: Duration) -> io::Result<Exchange> {
     Ok(exchange("/", timeout))
 }
 
-/// How long a reader's server may take to answer one of a step's requests
-/// before the tour's check gives up on it: the step's `/sleep` and then
-/// some, or a few seconds where the step has none (the chapter's servers
-/// answer in milliseconds). Shorter than [`EXCHANGE_TIMEOUT`], which
-/// allows for a loaded test machine, so that a server that never answers
-/// is told quickly.
-pub fn reader_timeout(step: &Step) -> Duration {
-    if Traits::of(step).sleep_route {
-        SLEEP + Duration::from_secs(3)
-    } else {
-        Duration::from_secs(3)
-    }
-}
-
 /// One thing a session does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -202,71 +188,22 @@ pub enum Action {
     AwaitExit,
 }
 
-/// What the step's code can do, read from its files: whether it has the
-/// `/sleep` route, whether it stops after a number of connections, and
-/// whether its shutdown then panics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Traits {
-    pub sleep_route: bool,
-    pub stops_after: Option<usize>,
-    /// It stops, and its workers still `unwrap()` the `recv` that fails once
-    /// the pool is dropped (the book's file of listing 21-23 carries 21-25's
-    /// `main`): the process exits as soon as `main` panics on the first
-    /// failed join, and whether a request still in flight gets its answer
-    /// depends on which worker took it. Its session stops before that
-    /// point; `tests/suite/claims.rs` pins the shutdown itself.
-    pub shutdown_panics: bool,
-}
-
-impl Traits {
-    pub fn of(step: &Step) -> Traits {
-        let read = |path: String| {
-            std::fs::read_to_string(crate::compile::root().join(path)).unwrap_or_default()
-        };
-        let main = read(step.main_rs());
-        let lib = step.lib_rs().map(read).unwrap_or_default();
-        let stops_after = main.contains(".incoming().take(2)").then_some(2);
-        Traits {
-            // The chapter matches the whole request line; the worked
-            // exercises match the method and path they parsed.
-            sleep_route: main.contains("GET /sleep HTTP/1.1")
-                || main.contains("Some((\"GET\", \"/sleep\"))"),
-            stops_after,
-            // The sender is dropped while the workers still unwrap recv.
-            shutdown_panics: stops_after.is_some()
-                && lib.contains("drop(self.sender.take())")
-                && lib.contains(".recv().unwrap()"),
-        }
-    }
-
-    /// The paths of `wanted` a session can request and pin: all of them,
-    /// but for a server whose shutdown panics, only those before the
-    /// connection that starts the shutdown.
-    pub fn pinnable<'a, 'p>(&self, wanted: &'a [&'p str]) -> &'a [&'p str] {
-        match (self.shutdown_panics, self.stops_after) {
-            (true, Some(n)) => &wanted[..wanted.len().min(n - 1)],
-            _ => wanted,
-        }
-    }
-}
-
 /// The session that follows the chapter for `step`: `/`, `/sleep` where the
 /// step has it, and a path that does not exist. A server that stops after
 /// two connections gets the third request once it has exited.
-pub fn script(step: &Step) -> Vec<Action> {
-    let traits = Traits::of(step);
+pub fn script(serves: &Serves) -> Vec<Action> {
     let mut paths = vec!["/"];
-    if traits.sleep_route {
+    if serves.sleep_route {
         paths.push("/sleep");
     }
     paths.push("/does-not-exist");
-    let mut actions: Vec<Action> = traits
+    let mut actions: Vec<Action> = serves
         .pinnable(&paths)
         .iter()
         .map(|&path| Action::Get(path))
         .collect();
-    match traits.stops_after {
-        Some(n) if !traits.shutdown_panics => actions.insert(n, Action::AwaitExit),
+    match serves.stops_after {
+        Some(n) if !serves.shutdown_panics => actions.insert(n, Action::AwaitExit),
         _ => {}
     }
     actions
@@ -347,9 +284,12 @@ pub fn run_within(
     observer: &mut dyn Observer,
     timeout: Duration,
 ) -> Result<Transcript, StartError> {
+    let serves = step
+        .server()
+        .unwrap_or_else(|| panic!("{} is not a server", step.name));
     let mut server = Server::start(exe, cwd)?;
     let mut events = Vec::new();
-    for action in script(step) {
+    for action in script(&serves) {
         let silent = |e: &Event| matches!(e, Event::Exchange(x) if x.reply.bytes.is_empty() && x.reply.end == End::TimedOut);
         if events.last().is_some_and(silent) {
             break;
@@ -558,9 +498,9 @@ mod tests {
 
     #[test]
     fn the_final_step_gets_its_third_request_after_it_exits() {
-        let step = crate::steps::find("listing-20-25").unwrap();
+        let serves = |name: &str| crate::registry::find(name).unwrap().server().unwrap();
         assert_eq!(
-            script(step),
+            script(&serves("listing-20-25")),
             [
                 Action::Get("/"),
                 Action::Get("/sleep"),
@@ -568,24 +508,12 @@ mod tests {
                 Action::Get("/does-not-exist")
             ]
         );
-        let first = crate::steps::find("listing-20-01").unwrap();
         assert_eq!(
-            script(first),
+            script(&serves("listing-20-01")),
             [Action::Get("/"), Action::Get("/does-not-exist")]
         );
         // The book's file of listing 21-23 stops after two connections and
         // its shutdown panics: the session makes only the first request.
-        let racy = crate::steps::find("listing-21-23").unwrap();
-        assert!(Traits::of(racy).shutdown_panics);
-        assert_eq!(script(racy), [Action::Get("/")]);
-        for calm in [
-            "listing-21-24",
-            "listing-21-25",
-            "listing-20-23",
-            "listing-20-25-2018",
-        ] {
-            let step = crate::steps::find(calm).unwrap();
-            assert!(!Traits::of(step).shutdown_panics, "{calm}");
-        }
+        assert_eq!(script(&serves("listing-21-23")), [Action::Get("/")]);
     }
 }

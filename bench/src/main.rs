@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use companion::registry::{self, Step};
 use companion::server::{Network, Server};
-use companion::steps::{self, Step};
 
 #[derive(Parser)]
 #[command(about = "Load the chapter's servers and a production server side by side")]

@@ -20,7 +20,7 @@ pub struct Machine {
 impl Machine {
     pub fn describe(oha: &Path, took: Duration) -> Machine {
         let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-        let rustc = companion::toolchain::running();
+        let rustc = companion::compile::rustc_version();
         let oha = crate::load::version(oha).unwrap_or_else(|| "oha".into());
         Machine {
             line: format!(

@@ -1,6 +1,8 @@
+//! `list`: every step, with what building it does.
+
 use std::process::ExitCode;
 
-use companion::steps::{Files, Outcome, Printing, STEPS};
+use companion::registry::{Kind, Outcome, Track, STEPS};
 
 use super::{progress, BOLD, DIM};
 
@@ -8,26 +10,22 @@ pub fn list() -> anyhow::Result<ExitCode> {
     let next = progress::next_step();
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
-        let title = step.section.heading(step.printing);
-        let heading = match step.printing {
-            Printing::Print2021 => title.to_string(),
+        let title = step.section.heading(step.track);
+        let heading = match step.track {
+            Track::Print2021 => title.to_string(),
             other => format!("{}: {title}", other.name()),
         };
         if section.as_ref() != Some(&heading) {
             anstream::println!("\n{BOLD}{heading}{BOLD:#}");
             section = Some(heading);
         }
-        let outcome = match step.outcome {
-            Outcome::Compiles if matches!(step.files, Files::Html(_)) => "an HTML file".to_string(),
-            Outcome::Compiles => "compiles".to_string(),
-            Outcome::Warns(_) => "warns".to_string(),
-            Outcome::FailsWith(codes) => format!("fails by design ({})", codes.join(", ")),
+        let outcome = match (step.kind(), step.outcome) {
+            (Kind::Page(_), _) => "an HTML file".to_string(),
+            (Kind::Failing(codes), _) => format!("fails by design ({})", codes.join(", ")),
+            (_, Outcome::Warns(_)) => "warns".to_string(),
+            _ => "compiles".to_string(),
         };
-        let marker = if next.map(|n| n.name) == Some(step.name) {
-            "→"
-        } else {
-            " "
-        };
+        let marker = if next == Some(step) { "→" } else { " " };
         anstream::println!(
             "{marker} {:>2}  {:<44} {:<26} {DIM}{}{DIM:#}",
             i + 1,

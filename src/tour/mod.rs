@@ -1,4 +1,3 @@
-mod cargo_build;
 mod check;
 mod cli;
 mod list;
@@ -51,7 +50,14 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            // One sentence (with its causes), never a backtrace.
+            // The compiler's output, where the error is a build's, then one
+            // sentence (with its causes), never a backtrace.
+            if let Some(output) = error
+                .downcast_ref::<companion::Error>()
+                .and_then(companion::Error::compiler_output)
+            {
+                anstream::eprint!("{output}");
+            }
             anstream::eprintln!("{}error:{} {error:#}", ERROR.render(), ERROR.render_reset());
             ExitCode::FAILURE
         }
@@ -59,8 +65,8 @@ pub fn main() -> ExitCode {
 }
 
 /// The step a reader typed, or the one-sentence reason it is not a step.
-fn step(input: &str) -> anyhow::Result<&'static companion::steps::Step> {
-    companion::steps::resolve(input).map_err(anyhow::Error::msg)
+fn step(input: &str) -> anyhow::Result<&'static companion::registry::Step> {
+    Ok(companion::registry::resolve(input)?)
 }
 
 const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();

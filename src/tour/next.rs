@@ -1,3 +1,5 @@
+//! `next` (and plain `cargo run`): where the reader is, and what to do next.
+
 use std::process::ExitCode;
 
 use super::{progress, BOLD};
@@ -17,10 +19,7 @@ pub fn next(with_commands: bool) -> anyhow::Result<ExitCode> {
         ),
         Some(step) => {
             anstream::println!("Next: {BOLD}{}{BOLD:#}: {}", step.name, step.title);
-            let short = step
-                .listing
-                .map(|l| l.to_string())
-                .unwrap_or(step.name.to_string());
+            let short = step.short_name();
             println!("  cargo run -- show {short}              its code, and what changed");
             println!("  cargo run -- run {short}               run it and see what it does");
             println!("  cargo run -- check {short} ../hello    check your own project against it");

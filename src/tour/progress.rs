@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use companion::steps::{Step, STEPS};
+use companion::registry::{Step, STEPS};
 
 fn file() -> PathBuf {
     std::env::var_os("CH20_PROGRESS")
@@ -36,31 +36,26 @@ pub fn record(what: &str, step: &Step) {
 /// with it last.
 pub fn furthest() -> Option<(&'static Step, String)> {
     let text = std::fs::read_to_string(file()).ok()?;
-    let mut best: Option<(usize, String)> = None;
+    let mut best: Option<(&'static Step, String)> = None;
     for line in text.lines() {
         let Some((what, name)) = line.split_once(' ') else {
             continue;
         };
-        let Some(at) = STEPS.iter().position(|s| s.name == name) else {
+        let Some(step) = companion::registry::find(name) else {
             continue;
         };
-        if best.as_ref().is_none_or(|(b, _)| at >= *b) {
-            best = Some((at, what.to_string()));
+        if best.as_ref().is_none_or(|(b, _)| step.index() >= b.index()) {
+            best = Some((step, what.to_string()));
         }
     }
-    best.map(|(at, what)| (&STEPS[at], what))
+    best
 }
 
-/// The step to do next: the one after the furthest in the same printing,
-/// or the first.
+/// The step to do next: the one after the furthest on its track, or the
+/// first.
 pub fn next_step() -> Option<&'static Step> {
     match furthest() {
         None => STEPS.first(),
-        Some((step, _)) => {
-            let at = STEPS.iter().position(|s| s.name == step.name)?;
-            STEPS
-                .get(at + 1)
-                .filter(|next| next.printing == step.printing)
-        }
+        Some((step, _)) => step.next(),
     }
 }

@@ -1,13 +1,17 @@
+//! `run <step>`: build a step and show what it does: a server gets the
+//! chapter's requests, a command runs, a page is printed, and a step that
+//! must not compile shows its error.
+
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use companion::compile::root;
+use companion::compile::{build_stage, failing_stage_build, root};
+use companion::registry::Kind;
 use companion::session::{self, Action, Event, Observer};
-use companion::steps::Files;
 use indicatif::ProgressBar;
 
-use super::{cargo_build, progress, step, BOLD};
+use super::{progress, step, BOLD};
 
 /// Shows a spinner while the session waits on something slow.
 #[derive(Default)]
@@ -35,43 +39,50 @@ impl Observer for Spinner {
 pub fn run(input: &str) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     anstream::println!("{BOLD}{}: {}{BOLD:#}\n", step.label(), step.title);
-    if let Files::Html(_) | Files::Command(_) = step.files {
-        // Not a server: an HTML listing's bin says which file it is and
-        // prints it, from where you are; a command runs once from the
-        // repository root, with the arguments the registry gives it.
-        let exe = cargo_build::stage(step)?;
-        let mut command = std::process::Command::new(&exe);
-        if let Files::Command(args) = step.files {
-            println!("$ cargo run --bin {} -- {}\n", step.name, args.join(" "));
-            command.args(args).current_dir(root());
+    match step.kind() {
+        // Not a server: a page's bin says which file it is and prints it,
+        // from where you are; a command runs once from the repository
+        // root, with the arguments the registry gives it.
+        Kind::Page(_) | Kind::Command(_) => {
+            let exe = build_stage(step)?;
+            let mut command = std::process::Command::new(&exe);
+            if let Kind::Command(args) = step.kind() {
+                println!("$ cargo run --bin {} -- {}\n", step.name, args.join(" "));
+                command.args(args).current_dir(root());
+            }
+            let status = command
+                .status()
+                .with_context(|| format!("could not run {}", exe.display()))?;
+            if !status.success() {
+                bail!("{} failed ({status})", step.name);
+            }
         }
-        let status = command
-            .status()
-            .with_context(|| format!("could not run {}", exe.display()))?;
-        if !status.success() {
-            bail!("{} failed ({status})", step.name);
+        Kind::Failing(codes) => {
+            println!("$ cargo build --features compile-fail --bin {}", step.name);
+            let status = failing_stage_build(step)
+                .status()
+                .context("could not run cargo")?;
+            if status.success() {
+                return Err(companion::Error::StageCompiled(step).into());
+            }
+            println!(
+                "\n{} does not compile, on purpose ({}): the chapter reads this error and \
+                 fixes it in the next step.",
+                step.name,
+                codes.join(" and ")
+            );
         }
-        progress::record("ran", step);
-        return Ok(ExitCode::SUCCESS);
+        Kind::Server(_) => {
+            let exe = build_stage(step)?;
+            println!(
+                "Starting {} on 127.0.0.1:7878 and making the chapter's requests, one \
+                 connection each:\n",
+                step.name
+            );
+            let transcript = session::run_observed(step, &exe, root(), &mut Spinner::default())?;
+            print!("{}", session::render(&transcript));
+        }
     }
-    if step.fails_to_compile() {
-        println!("$ cargo build --features compile-fail --bin {}", step.name);
-        cargo_build::failing_stage(step)?;
-        println!(
-            "\n{} does not compile, on purpose ({}): the chapter reads this error and fixes it in the next step.",
-            step.name,
-            step.expected_errors().join(" and ")
-        );
-        progress::record("ran", step);
-        return Ok(ExitCode::SUCCESS);
-    }
-    let exe = cargo_build::stage(step)?;
-    println!(
-        "Starting {} on 127.0.0.1:7878 and making the chapter's requests, one connection each:\n",
-        step.name
-    );
-    let transcript = session::run_observed(step, &exe, root(), &mut Spinner::default())?;
-    print!("{}", session::render(&transcript));
     progress::record("ran", step);
     Ok(ExitCode::SUCCESS)
 }

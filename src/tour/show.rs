@@ -1,28 +1,37 @@
+//! `show <step>`: a step's code, and the diff from the step before (also
+//! what `watch` shows for the next step).
+
 use std::process::ExitCode;
 
+use anyhow::Context;
 use companion::compile::root;
 use companion::diff;
-use companion::steps::Files;
+use companion::registry::Step;
 
 use super::{step, BOLD};
 
 pub fn show(input: &str, plain: bool) -> anyhow::Result<ExitCode> {
-    let step = step(input)?;
+    anstream::print!("{}", render(step(input)?, plain)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The step's files, then what changed since the step its diff is from.
+pub fn render(step: &Step, plain: bool) -> anyhow::Result<String> {
     let bold = if plain { anstyle::Style::new() } else { BOLD };
-    anstream::println!("{bold}{}: {}{bold:#}", step.label(), step.title);
+    let mut out = format!("{bold}{}: {}{bold:#}\n", step.label(), step.title);
     for file in step.listing_files() {
-        let text = std::fs::read_to_string(root().join(&file))?;
-        anstream::println!("\n{bold}── {file} ──{bold:#}");
-        print!("{text}");
+        let text = std::fs::read_to_string(root().join(&file))
+            .with_context(|| format!("could not read {file}"))?;
+        out.push_str(&format!("\n{bold}── {file} ──{bold:#}\n{text}"));
     }
-    if let Files::Html(_) = step.files {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let since = diff::previous_code_step(step)
-        .map(|p| p.name)
-        .unwrap_or("nothing");
-    anstream::println!("\n{bold}── what changed since {since} ──{bold:#}");
-    for line in diff::from_previous(step).unwrap_or_default().lines() {
+    let Some(diff) = diff::from_previous(step)? else {
+        return Ok(out);
+    };
+    let since = step.diff_base().map(|p| p.name).unwrap_or("nothing");
+    out.push_str(&format!(
+        "\n{bold}── what changed since {since} ──{bold:#}\n"
+    ));
+    for line in diff.lines() {
         let style = match line.as_bytes().first() {
             _ if plain => anstyle::Style::new(),
             Some(b'+') if line.starts_with("+++") => BOLD,
@@ -32,7 +41,7 @@ pub fn show(input: &str, plain: bool) -> anyhow::Result<ExitCode> {
             Some(b'@') => anstyle::AnsiColor::Cyan.on_default(),
             _ => anstyle::Style::new(),
         };
-        anstream::println!("{style}{line}{style:#}");
+        out.push_str(&format!("{style}{line}{style:#}\n"));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(out)
 }

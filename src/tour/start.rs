@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use companion::project::{self, TOUR_FILES};
+use companion::reader::scaffold::{self, TOUR_FILES};
 
 use super::{step, BOLD};
 
@@ -42,7 +42,7 @@ pub fn start(input: &str, dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
             }
         );
     }
-    let writes: Vec<&str> = project::files(step)
+    let writes: Vec<&str> = scaffold::files(step)?
         .into_iter()
         .map(|(rel, _)| rel)
         .collect();
@@ -56,7 +56,8 @@ pub fn start(input: &str, dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    project::write(step, dir).with_context(|| format!("could not write into {}", dir.display()))?;
+    scaffold::write(step, dir)
+        .with_context(|| format!("could not write into {}", dir.display()))?;
     anstream::println!(
         "{BOLD}Your project in {} is at {}: {}{BOLD:#}",
         dir.display(),

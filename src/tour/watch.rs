@@ -1,9 +1,11 @@
 //! `watch <dir>`: follow the reader's project as they type. On every save,
-//! build it, find the step it is at, check it against that step, and show
-//! one screen: the step, each behaviour with ✓ or ✗, and what the next step
-//! changes. On a terminal the screen is redrawn in place and keys work
-//! (`n` the next step's diff, `c` check again, `q` quit); elsewhere (a pipe,
-//! a log, a test) each check prints one report.
+//! the library's `watch::report` builds it, finds the step it is at and
+//! checks it; this shows one screen: the step, each behaviour with ✓ or ✗,
+//! and what the next step changes. On a terminal the screen is redrawn in
+//! place and keys work (`n` the next step's diff, `c` check again, `q`
+//! quit); elsewhere (a pipe, a log, a test) each check prints one report.
+//! This module owns the events (file changes, keys) and the terminal; the
+//! library owns what counts as a change and what a check finds.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -12,13 +14,14 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use anyhow::Context;
-use companion::steps::{Step, STEPS};
+use companion::reader::Project;
+use companion::registry::Step;
+use companion::watch::{self, matters, Checked, Fingerprint};
 use console::Key;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
-use super::check::{self, FoundStep};
-use super::{BOLD, DIM};
+use super::{check, show, BOLD, DIM};
 
 /// How long the project must be quiet after a change before it is checked:
 /// an editor's save is often several writes.
@@ -35,7 +38,7 @@ enum Wake {
 }
 
 pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
-    let project = check::project_dir(path)?;
+    let project = Project::open(path)?.dir;
     let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let (tx, rx) = mpsc::channel();
 
@@ -62,7 +65,7 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
         count: 0,
     };
     loop {
-        let mut seen = fingerprint(&project);
+        let mut seen = Fingerprint::of(&project);
         let next = screen.check(&project);
         // Wait for the next change or key; several changes in a row are one.
         // The file system also reports files being read (the check reads
@@ -74,7 +77,7 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
                     if let Some(key) = drain(&rx) {
                         break Some(key);
                     }
-                    let now = fingerprint(&project);
+                    let now = Fingerprint::of(&project);
                     if now != seen {
                         seen = now;
                         break Some(Wake::Changed);
@@ -106,51 +109,6 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Whether a change to `path` is one to the reader's code (not to the
-/// build's own files).
-fn matters(project: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(project) else {
-        return false;
-    };
-    let first = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    // The folder itself changes when cargo makes its target/ and
-    // Cargo.lock in it.
-    !matches!(
-        first.as_deref(),
-        None | Some("target" | ".git" | "Cargo.lock")
-    )
-}
-
-type Fingerprint = Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)>;
-
-/// What the project's own files are now: each one's path, size and time of
-/// last change (not target/, .git or Cargo.lock).
-fn fingerprint(project: &Path) -> Fingerprint {
-    let mut files = Vec::new();
-    let mut dirs = vec![project.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if !matters(project, &path) {
-                continue;
-            }
-            match entry.metadata() {
-                Ok(meta) if meta.is_dir() => dirs.push(path),
-                Ok(meta) => files.push((path, meta.len(), meta.modified().ok())),
-                Err(_) => {}
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Take every change already queued (a save is often several); a key
@@ -248,21 +206,13 @@ impl Screen {
         project: &Path,
         seen: &Fingerprint,
     ) -> anyhow::Result<Wake> {
-        // `show`, run as its own command so that its output can be drawn
-        // like the rest (the terminal is in raw mode while a key is read).
-        let shown = std::process::Command::new(
-            std::env::current_exe().context("where is the tour's own program?")?,
-        )
-        .args(["show", next.name])
-        .output()
-        .context("could not run the tour's show")?;
         self.print(&format!(
             "\x1b[2J\x1b[H{}\n{DIM}any key: back to your project · q: quit{DIM:#}\n",
-            String::from_utf8_lossy(&shown.stdout)
+            show::render(next, false)?
         ));
         loop {
             match rx.recv() {
-                Ok(Wake::Changed) if fingerprint(project) == *seen => {}
+                Ok(Wake::Changed) if Fingerprint::of(project) == *seen => {}
                 Ok(wake) => return Ok(wake),
                 Err(_) => return Ok(Wake::Quit),
             }
@@ -286,18 +236,24 @@ impl Screen {
 /// that step with ✓ or ✗ (or the compiler's output, where it does not build
 /// as the step does), and what the next step changes.
 fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
-    let found = check::find_step(project)?;
-    let step = found.found.step;
-    let mut out = found.report().join("\n") + "\n\n";
-    if found.compiler_output.is_empty() || found.found.builds_as_the_step == Some(true) {
-        match check::evaluate(step, project) {
-            Ok(verdicts) => out.push_str(&check::verdict_lines(step, &verdicts)),
-            Err(error) => out.push_str(&format!("✗ {error:#}\n")),
+    let report = watch::report(project)?;
+    let step = report.located.step();
+    let mut out = check::why(&report.located) + "\n\n";
+    match &report.checked {
+        Checked::Verdicts(verdicts) => out.push_str(&check::verdict_lines(step, verdicts)),
+        Checked::Failed(why) => out.push_str(&format!("✗ {why}\n")),
+        Checked::DoesNotBuild => {
+            out.push_str("Your project does not build. The compiler says:\n\n");
+            out.push_str(
+                report
+                    .located
+                    .compiler_output
+                    .as_deref()
+                    .unwrap_or_default(),
+            );
         }
-    } else {
-        out.push_str(&compiler_output(&found));
     }
-    let next = next_step(step);
+    let next = report.next();
     match next {
         Some(next) => out.push_str(&format!(
             "\nNext: {}: {}\n  cargo run -- show {}    # its code, and what it changes\n",
@@ -308,17 +264,4 @@ fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
         None => out.push_str("\nThis is the last step of its printing.\n"),
     }
     Ok((out, next))
-}
-
-/// The compiler's output, as the reader's `cargo build` shows it.
-fn compiler_output(found: &FoundStep) -> String {
-    let mut out = String::from("Your project does not build. The compiler says:\n\n");
-    out.push_str(&found.compiler_output);
-    out
-}
-
-/// The step after `step` in its printing.
-fn next_step(step: &Step) -> Option<&'static Step> {
-    let at = STEPS.iter().position(|s| s == step)?;
-    STEPS[at + 1..].iter().find(|s| s.printing == step.printing)
 }

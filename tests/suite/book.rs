@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use companion::compile::root;
-use companion::steps::{Files, Outcome, STEPS};
+use companion::registry::{Files, Outcome, STEPS};
 use regex::Regex;
 
 fn book_src() -> PathBuf {
@@ -115,7 +115,7 @@ fn every_step_or_snapshot_a_page_names_exists() {
     for (page, text) in pages() {
         for name in step_name.captures_iter(&text) {
             assert!(
-                companion::steps::find(&name[1]).is_some(),
+                companion::registry::find(&name[1]).is_some(),
                 "{} names a step that does not exist: {}",
                 page.display(),
                 &name[1]
@@ -140,7 +140,7 @@ fn step_pages_show_their_code_diff_and_output_from_the_tested_files() {
         let included: Vec<String> = includes(&text).into_iter().map(|(p, _)| p).collect();
         let has = |file: &str| included.iter().any(|p| Path::new(p).ends_with(file));
         let mut expected: Vec<String> = step.listing_files();
-        if !matches!(step.files, Files::Html(_)) {
+        if !matches!(step.files, Files::Page(_)) {
             expected.push(format!("snapshots/{}.diff.snap", step.name));
         }
         match step.outcome {

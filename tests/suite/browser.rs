@@ -32,8 +32,8 @@ fn chromium_dump_dom(url: &str, profile: &Path) -> String {
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(url);
     // Chromium leaves helper processes: kill its whole process group.
-    let out = companion::linux::run_group_bounded(command, Duration::from_secs(60))
-        .expect("running chromium");
+    let out =
+        kit::linux::run_group_bounded(command, Duration::from_secs(60)).expect("running chromium");
     assert!(
         out.status.success(),
         "chromium: {}",

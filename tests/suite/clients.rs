@@ -9,8 +9,8 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use companion::session::{exchange, End, Reply, Traits, CRASH_GRACE, EXCHANGE_TIMEOUT};
-use companion::steps::STEPS;
+use companion::registry::STEPS;
+use companion::session::{exchange, End, Reply, CRASH_GRACE, EXCHANGE_TIMEOUT};
 
 /// What a client makes of one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,11 +109,11 @@ fn ureq(path: &str) -> Seen {
 /// sessions, a server that closed a connection without a response gets a
 /// moment to finish dying, if it is dying, before the next request.
 fn fetch_all(
-    step: &'static companion::steps::Step,
+    step: &'static companion::registry::Step,
     server: &mut companion::server::Server,
     client: fn(&str) -> Seen,
 ) -> Vec<Seen> {
-    Traits::of(step)
+    serves(step)
         .pinnable(&PATHS)
         .iter()
         .map(|path| {
@@ -126,6 +126,11 @@ fn fetch_all(
         .collect()
 }
 
+/// What the server step `step` does.
+fn serves(step: &companion::registry::Step) -> companion::registry::Serves {
+    step.server().expect("a server step")
+}
+
 /// What the raw session, curl (where installed) and ureq each see on
 /// `step`. A server that answered every request and does not stop after a
 /// count is as it started, so curl and ureq ask the same server in turn;
@@ -133,13 +138,13 @@ fn fetch_all(
 /// one that stops after two connections) is started afresh for each, side
 /// by side.
 fn seen_by_each_client(
-    step: &'static companion::steps::Step,
+    step: &'static companion::registry::Step,
     with_curl: bool,
 ) -> (Vec<Seen>, Option<Vec<Seen>>, Vec<Seen>) {
     let mut server = common::start(step.name);
     let expected = fetch_all(step, &mut server, raw);
-    let unchanged = Traits::of(step).stops_after.is_none()
-        && expected.iter().all(|s| matches!(s, Seen::Page(..)));
+    let unchanged =
+        serves(step).stops_after.is_none() && expected.iter().all(|s| matches!(s, Seen::Page(..)));
     if unchanged {
         let by_curl = with_curl.then(|| fetch_all(step, &mut server, curl));
         return (expected, by_curl, fetch_all(step, &mut server, ureq));

@@ -8,7 +8,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::stages as report;
-use companion::steps::STEPS;
+use companion::registry::STEPS;
 
 #[test]
 fn every_step_that_should_compile_builds_an_executable() {

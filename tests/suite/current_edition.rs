@@ -8,13 +8,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::common;
-use companion::steps::{Files, Printing, Step, STEPS};
+use companion::registry::{Files, Step, Track, STEPS};
 
 /// The book's listing folders for the chapter, in ../shared/.
 const LISTINGS: &str = "current-edition/listings/ch21-web-server";
 
 fn edition_2024() -> impl Iterator<Item = &'static Step> {
-    STEPS.iter().filter(|s| s.printing == Printing::Edition2024)
+    STEPS.iter().filter(|s| s.track == Track::Edition2024)
 }
 
 /// The book's folder for a code step: its name without our `-2024`.
@@ -45,7 +45,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
     };
     let mut compared = 0;
     for step in edition_2024() {
-        if let Files::Html(file) = step.files {
+        if let Files::Page(file) = step.files {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
             let ours = common::read_repo(file);
@@ -109,7 +109,7 @@ fn the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others() {
     };
     let shown = folders_the_text_shows(&shared);
     let ours: BTreeSet<String> = edition_2024()
-        .filter(|s| !matches!(s.files, Files::Html(_)))
+        .filter(|s| !matches!(s.files, Files::Page(_)))
         .map(|s| book_folder(s).to_string())
         .collect();
     assert_eq!(ours, shown);

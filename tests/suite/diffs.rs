@@ -5,18 +5,16 @@
 use crate::common;
 
 use companion::diff;
-use companion::steps::STEPS;
+use companion::registry::STEPS;
 
 #[test]
 fn every_step_changes_only_what_its_pinned_diff_shows() {
     let mut pinned = 0;
     for step in STEPS {
-        let Some(text) = diff::from_previous(step) else {
+        let Some(text) = diff::from_previous(step).unwrap() else {
             continue;
         };
-        let since = diff::previous_code_step(step)
-            .map(|p| p.name)
-            .unwrap_or("nothing");
+        let since = step.diff_base().map(|p| p.name).unwrap_or("nothing");
         common::assert_pinned(
             &format!("{}.diff", step.name),
             &format!("what changed from {since} to {}", step.name),
@@ -26,7 +24,7 @@ fn every_step_changes_only_what_its_pinned_diff_shows() {
     }
     let html = STEPS
         .iter()
-        .filter(|s| matches!(s.files, companion::steps::Files::Html(_)))
+        .filter(|s| matches!(s.files, companion::registry::Files::Page(_)))
         .count();
     assert_eq!(html, 4, "listings 20-4, 20-8, 21-4 and 21-8 are HTML files");
     assert_eq!(pinned, STEPS.len() - html, "every code step has a diff");
@@ -39,7 +37,7 @@ fn every_step_of_both_editions_pins_what_changed_between_them() {
     // the shutdown section took another road.
     let mut pinned = 0;
     for step in STEPS {
-        let Some(before) = diff::chapter_20_counterpart(step) else {
+        let Some(before) = step.counterpart() else {
             continue;
         };
         common::assert_pinned(
@@ -48,7 +46,7 @@ fn every_step_of_both_editions_pins_what_changed_between_them() {
                 "what changed from {} (chapter 20) to {} (chapter 21)",
                 before.name, step.name
             ),
-            &diff::between(Some(before), step),
+            &diff::between(Some(before), step).unwrap(),
         );
         pinned += 1;
     }

@@ -50,7 +50,7 @@ fn port_in_use_in_a_private_network() {
     // A network of this thread's own stands in for the machine's, so the
     // test takes no real port.
     thread::spawn(|| {
-        companion::linux::private_network_for_this_thread().expect("a private network");
+        kit::linux::private_network_for_this_thread().expect("a private network");
         let holder = common::PortHolder::start();
         let exe = common::stage_exe("listing-20-01");
         let error = match Server::start_in(Network::Shared, &exe, companion::compile::root()) {
@@ -89,10 +89,7 @@ fn a_failing_test_still_kills_and_reaps_its_server() {
     ));
     // Reaped, not merely killed: not even a zombie is left.
     #[cfg(target_os = "linux")]
-    assert!(
-        companion::linux::is_gone(pid),
-        "server {pid} is still there"
-    );
+    assert!(kit::linux::is_gone(pid), "server {pid} is still there");
 }
 
 #[test]

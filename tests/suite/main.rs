@@ -3,8 +3,8 @@
 //! turns on the real port elsewhere). One module per kind of check; each
 //! test is named after the claim it checks.
 
-mod common;
-mod records;
+use kit as common;
+use kit::records;
 
 // The book's code: the registry agrees with stages/, Cargo and STAGES.md;
 // the stages are the book's text; the printed differences are pinned.

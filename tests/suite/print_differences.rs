@@ -6,8 +6,8 @@ use crate::common;
 use std::process::Command;
 
 use companion::compile::root;
+use companion::registry::PRINT_DIFFERENCES;
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
-use companion::steps::PRINT_DIFFERENCES;
 
 /// The value of the Content-Length header of a raw response.
 fn content_length(response: &[u8]) -> usize {

@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use companion::steps::{BookFileHas, Files, Printing, Step, FILE_DIFFERENCES, STEPS};
+use companion::registry::{BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
 
 const LISTINGS: &str = "print-edition-listings/ch20-web-server";
 
@@ -15,7 +15,7 @@ const LISTINGS: &str = "print-edition-listings/ch20-web-server";
 /// of a `main.rs` whose step has a `lib.rs`.
 fn stage_file(step: &Step, file: &str) -> String {
     let text = common::read_repo(&format!("{}/{file}", step.dir()));
-    if file == "main.rs" && step.files == Files::MainAndLib {
+    if file == "main.rs" && step.files == Files::MainAndModule {
         text.strip_suffix(common::SCAFFOLD)
             .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
             .to_string()
@@ -49,9 +49,9 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
     };
     let mut identical = 0;
     let mut explained = 0;
-    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
+    for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
         let folder = shared.join(format!("{LISTINGS}/{}", step.name));
-        if let Files::Html(file) = step.files {
+        if let Files::Page(file) = step.files {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
             let ours = common::read_repo(file);
@@ -64,7 +64,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
             continue;
         }
         let files: &[&str] = match step.files {
-            Files::MainAndLib => &["main.rs", "lib.rs"],
+            Files::MainAndModule => &["main.rs", "lib.rs"],
             _ => &["main.rs"],
         };
         for &file in files {
@@ -81,7 +81,8 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
                     identical += 1;
                 }
                 Some(BookFileHas::MainOf(later)) => {
-                    let later_main = stage_file(companion::steps::find(later).unwrap(), "main.rs");
+                    let later_main =
+                        stage_file(companion::registry::find(later).unwrap(), "main.rs");
                     assert_ne!(ours, theirs, "{}: no longer differs", step.name);
                     assert_eq!(
                         ours.replace(main_fn(&ours), main_fn(&later_main)),
@@ -92,7 +93,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
                     explained += 1;
                 }
                 Some(BookFileHas::FileOf(other)) => {
-                    let other = stage_file(companion::steps::find(other).unwrap(), "main.rs");
+                    let other = stage_file(companion::registry::find(other).unwrap(), "main.rs");
                     assert_ne!(ours, theirs, "{}: no longer differs", step.name);
                     assert_eq!(other, theirs, "{}/{file}", step.dir());
                     assert_eq!(main_fn(&ours), main_fn(&theirs), "{}: main", step.name);

@@ -24,7 +24,7 @@ fn readme_starts_with_the_final_server_and_the_test_command() {
 #[test]
 fn readme_table_of_steps_is_the_registry() {
     let readme = common::read_repo("README.md");
-    let table = companion::steps::markdown_table();
+    let table = kit::readme::markdown_table();
     assert!(
         readme.contains(&table),
         "README.md's table of steps is out of date; it should read:\n{table}"

@@ -7,7 +7,7 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use companion::compile::{cargo, root};
-use companion::steps::{Files, Printing, Step, STEPS};
+use companion::registry::{Files, Step, Track, STEPS};
 
 /// The packages of the book's code: chapter 20 (stages/Cargo.toml) and
 /// chapter 21 (stages/chapter-21/Cargo.toml, Rust 2024).
@@ -73,7 +73,7 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
     // Its library target is the one step whose lib.rs is a library.
     let library: Vec<&Step> = STEPS
         .iter()
-        .filter(|s| s.files == Files::MainAndLibrary)
+        .filter(|s| s.files == Files::MainAndPackageLib)
         .collect();
     let lib_target = exercises
         .targets
@@ -147,9 +147,9 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
             .unwrap_or_else(|| panic!("step {} has no [[bin]] in the stages' packages", step.name));
         // Chapter 21's steps are built as Rust 2024, the others as 2021;
         // the exercises are a package of their own.
-        let expected_package = match step.printing {
-            Printing::Edition2024 => "hello-2024",
-            Printing::Exercises => EXERCISES_PACKAGE.0,
+        let expected_package = match step.track {
+            Track::Edition2024 => "hello-2024",
+            Track::Exercises => EXERCISES_PACKAGE.0,
             _ => "hello",
         };
         assert_eq!(package.name.as_str(), expected_package, "{}", step.name);
@@ -176,7 +176,7 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
     }
     for name in bins.keys() {
         assert!(
-            companion::steps::find(name).is_some(),
+            companion::registry::find(name).is_some(),
             "bin {name} is not in the step registry (src/steps.rs)"
         );
     }
@@ -216,13 +216,13 @@ fn every_step_has_exactly_its_files_in_stages() {
         // every_stage_is_formatted_as_its_printing_formats_it).
         let fmt_config = step.max_width().is_some();
         let expected: &[&str] = match (step.files, fmt_config) {
-            (Files::MainAndLib, false) => &["lib.rs", "main.rs"],
-            (Files::MainAndLib | Files::MainAndLibrary, true) => {
+            (Files::MainAndModule, false) => &["lib.rs", "main.rs"],
+            (Files::MainAndModule | Files::MainAndPackageLib, true) => {
                 &["lib.rs", "main.rs", "rustfmt.toml"]
             }
-            (Files::MainAndLibrary, false) => unreachable!("exercises keep a width"),
-            (Files::Main | Files::Command(_), true) => &["main.rs", "rustfmt.toml"],
-            (Files::Main | Files::Command(_) | Files::Html(_), _) => &["main.rs"],
+            (Files::MainAndPackageLib, false) => unreachable!("exercises keep a width"),
+            (Files::Main | Files::MainOnPackageLib, true) => &["main.rs", "rustfmt.toml"],
+            (Files::Main | Files::MainOnPackageLib | Files::Page(_), _) => &["main.rs"],
         };
         assert_eq!(files, expected, "files of {}", step.dir());
     }
@@ -230,7 +230,7 @@ fn every_step_has_exactly_its_files_in_stages() {
 
 #[test]
 fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() {
-    for step in STEPS.iter().filter(|s| s.files == Files::MainAndLib) {
+    for step in STEPS.iter().filter(|s| s.files == Files::MainAndModule) {
         let main = common::read_repo(&step.main_rs());
         assert!(
             main.starts_with("use hello::ThreadPool;\n"),
@@ -253,7 +253,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
         );
     }
     // A library target is reached as a crate, as in a reader's project.
-    for step in STEPS.iter().filter(|s| s.files == Files::MainAndLibrary) {
+    for step in STEPS.iter().filter(|s| s.files == Files::MainAndPackageLib) {
         let main = common::read_repo(&step.main_rs());
         assert!(
             main.starts_with("use hello::ThreadPool;\n"),
@@ -267,7 +267,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
 #[test]
 fn html_listings_are_the_files_at_the_root() {
     for step in STEPS {
-        if let Files::Html(file) = step.files {
+        if let Files::Page(file) = step.files {
             assert!(
                 root().join(file).is_file(),
                 "{file} must be at the repository root"
@@ -305,11 +305,11 @@ fn registry_lists_every_step_of_stages_md_in_order() {
     // printings' steps follow them in the registry.
     let main_line: Vec<&Step> = STEPS
         .iter()
-        .filter(|s| s.printing == Printing::Print2021)
+        .filter(|s| s.track == Track::Print2021)
         .collect();
     assert!(STEPS[..main_line.len()]
         .iter()
-        .all(|s| s.printing == Printing::Print2021));
+        .all(|s| s.track == Track::Print2021));
     let registry: Vec<&str> = main_line.iter().map(|s| s.name).collect();
     let table: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(
@@ -318,9 +318,9 @@ fn registry_lists_every_step_of_stages_md_in_order() {
     );
     for (step, (name, files, seed_line, fails)) in main_line.iter().zip(&rows) {
         let expected_files = match step.files {
-            Files::Main | Files::Command(_) => "main".to_string(),
-            Files::MainAndLib | Files::MainAndLibrary => "main + lib".to_string(),
-            Files::Html(f) => format!("`{f}`"),
+            Files::Main | Files::MainOnPackageLib => "main".to_string(),
+            Files::MainAndModule | Files::MainAndPackageLib => "main + lib".to_string(),
+            Files::Page(f) => format!("`{f}`"),
         };
         assert_eq!(files, &expected_files, "{name}: files");
         assert_eq!(*fails, step.fails_to_compile(), "{name}: does it compile?");
@@ -339,20 +339,20 @@ fn registry_print_lines_point_at_the_chapters_filename_lines() {
         return;
     };
     for step in STEPS {
-        let seed = common::read_shared(&shared, step.printing.seed());
+        let seed = common::read_shared(&shared, step.track.seed());
         let lines: Vec<&str> = seed.lines().collect();
         // The worked exercises are ours: the chapter prints none of them.
         assert_eq!(
             step.print_blocks.is_empty(),
-            step.printing == Printing::Exercises,
+            step.track == Track::Exercises,
             "{}",
             step.name
         );
         for &n in step.print_blocks {
             let line = lines[n as usize - 1];
             // Today's edition names the file on a line of its own.
-            let names_a_file = match step.printing {
-                Printing::Edition2024 => {
+            let names_a_file = match step.track {
+                Track::Edition2024 => {
                     ["src/main.rs", "src/lib.rs", "hello.html", "404.html"].contains(&line)
                 }
                 _ => line.starts_with("Filename: "),
@@ -431,9 +431,9 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     let mut groups: BTreeMap<(&str, Option<u32>), Vec<PathAndText>> = BTreeMap::new();
     let ours = "stages/html_listing.rs".to_string();
     for step in STEPS {
-        let edition = step.printing.edition();
+        let edition = step.track.edition();
         let group = groups.entry((edition, step.max_width())).or_default();
-        let ours_too = matches!(step.files, Files::Html(_)).then(|| ours.clone());
+        let ours_too = matches!(step.files, Files::Page(_)).then(|| ours.clone());
         for file in [Some(step.main_rs()), step.lib_rs(), ours_too]
             .into_iter()
             .flatten()

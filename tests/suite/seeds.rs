@@ -7,7 +7,7 @@ use crate::common;
 
 use std::path::Path;
 
-use companion::steps::{self, Files, Printing, PRINT_DIFFERENCES, STEPS};
+use companion::registry::{self, Files, Track, PRINT_DIFFERENCES, STEPS};
 use regex::Regex;
 
 /// The code block the print edition shows after the `Filename:` line `n`
@@ -73,11 +73,11 @@ fn squash(code: &str) -> String {
 }
 
 /// The stage file a printed block belongs to.
-fn stage_file(step: &steps::Step, printed_name: &str) -> String {
+fn stage_file(step: &registry::Step, printed_name: &str) -> String {
     match (printed_name, step.files) {
         ("src/main.rs", _) => step.main_rs(),
-        ("src/lib.rs", Files::MainAndLib) => step.lib_rs().unwrap(),
-        (html, Files::Html(file)) if html == file => file.to_string(),
+        ("src/lib.rs", Files::MainAndModule) => step.lib_rs().unwrap(),
+        (html, Files::Page(file)) if html == file => file.to_string(),
         (other, _) => panic!(
             "{}: printed file {other} is not one of the step's files",
             step.name
@@ -118,9 +118,9 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2021.seed());
+    let seed = common::read_shared(&shared, Track::Print2021.seed());
     let mut parts = 0;
-    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2021) {
+    for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
         for &n in step.print_blocks {
             let (name, printed) = print_block(&seed, n);
             let file = stage_file(step, &name);
@@ -154,9 +154,9 @@ fn files_the_chapter_prints_whole_are_our_stage_files() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2021.seed());
+    let seed = common::read_shared(&shared, Track::Print2021.seed());
     for &(name, printed_name) in PRINTED_WHOLE {
-        let step = steps::find(name).unwrap();
+        let step = registry::find(name).unwrap();
         let (_, printed) = step
             .print_blocks
             .iter()
@@ -225,7 +225,7 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
     ) else {
         return;
     };
-    let files = online_files(&common::read_shared(&shared, Printing::Online.seed()));
+    let files = online_files(&common::read_shared(&shared, Track::Online.seed()));
     let lib_of = [
         "listing-20-22",
         "no-listing-04-update-worker-definition",
@@ -241,7 +241,7 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
     let mut snips = 0;
     for (step, (name, text)) in lib_of.iter().zip(&files) {
         assert_eq!(name, "src/lib.rs");
-        let lib = steps::find(step).unwrap().lib_rs().unwrap();
+        let lib = registry::find(step).unwrap().lib_rs().unwrap();
         let cleaned = common::clean(text, true);
         snips += text.lines().count() - cleaned.lines().count();
         assert_eq!(
@@ -265,8 +265,8 @@ fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
     else {
         return;
     };
-    let files = online_files(&common::read_shared(&shared, Printing::Online.seed()));
-    let step = steps::find("no-listing-07-final-code").unwrap();
+    let files = online_files(&common::read_shared(&shared, Track::Online.seed()));
+    let step = registry::find("no-listing-07-final-code").unwrap();
     assert_eq!(files[7].0, "src/main.rs");
     assert_eq!(
         stage_without_scaffold(&common::read_repo(&step.main_rs())),
@@ -305,9 +305,9 @@ fn the_2018_printings_files_are_our_2018_stages() {
     let Some(shared) = common::shared_dir("the_2018_printings_files_are_our_2018_stages") else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2018.seed());
+    let seed = common::read_shared(&shared, Track::Print2018.seed());
     let mut compared = 0;
-    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2018) {
+    for step in STEPS.iter().filter(|s| s.track == Track::Print2018) {
         for &n in step.print_blocks {
             let (name, printed) = print_2018_block(&seed, n);
             let file = match name.as_str() {
@@ -337,7 +337,7 @@ fn the_2018_steps_before_listing_20_25_serve_without_its_two_connection_limit() 
         .replace("\n\n    println!(\"Shutting down.\");\n}", "\n}");
     assert_ne!(before, final_main);
     let mut compared = 0;
-    for step in STEPS.iter().filter(|s| s.printing == Printing::Print2018) {
+    for step in STEPS.iter().filter(|s| s.track == Track::Print2018) {
         let main = common::read_repo(&step.main_rs());
         if main.contains(".take(2)") || main.contains("Shutting down.") {
             continue;
@@ -355,8 +355,11 @@ fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
     ) else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2021.seed());
-    let (_, printed) = print_block(&seed, steps::find("listing-20-07").unwrap().print_blocks[0]);
+    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let (_, printed) = print_block(
+        &seed,
+        registry::find("listing-20-07").unwrap().print_blocks[0],
+    );
     // Without the `\`, the newline and the next line's indentation are part
     // of the string: the body gains "\n" and 9 spaces before the HTML.
     let printed = squash(&strip_callouts(&printed));
@@ -374,8 +377,11 @@ fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
     else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2021.seed());
-    let (_, printed) = print_block(&seed, steps::find("listing-20-24").unwrap().print_blocks[0]);
+    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let (_, printed) = print_block(
+        &seed,
+        registry::find("listing-20-24").unwrap().print_blocks[0],
+    );
     assert!(squash(&printed).contains("\"Worker {id} shutting down.\""));
     let stage = common::read_repo("stages/listing-20-24/lib.rs");
     assert!(stage.contains("\"Worker {id} disconnected; shutting down.\""));
@@ -389,9 +395,9 @@ fn every_known_print_difference_is_real() {
     let Some(shared) = common::shared_dir("every_known_print_difference_is_real") else {
         return;
     };
-    let seed = common::read_shared(&shared, Printing::Print2021.seed());
+    let seed = common::read_shared(&shared, Track::Print2021.seed());
     for d in PRINT_DIFFERENCES {
-        let step = steps::find(d.step).unwrap();
+        let step = registry::find(d.step).unwrap();
         let printed: String = step
             .print_blocks
             .iter()

@@ -6,10 +6,10 @@ use crate::common;
 
 use std::thread;
 
+use companion::registry::{self, STEPS};
 use companion::session::{self, hide_worker_ids, Transcript};
-use companion::steps::{self, STEPS};
 
-fn server_steps() -> impl Iterator<Item = &'static steps::Step> {
+fn server_steps() -> impl Iterator<Item = &'static registry::Step> {
     STEPS.iter().filter(|s| s.is_server())
 }
 

@@ -46,7 +46,7 @@ fn fresh_progress(name: &str) -> String {
 fn list_shows_every_step_with_its_outcome() {
     let out = tour(&fresh_progress("list")).arg("list").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for step in companion::steps::STEPS {
+    for step in companion::registry::STEPS {
         let line = text
             .lines()
             .find(|l| {
@@ -164,8 +164,8 @@ fn project_from(step: &str, html: bool) -> PathBuf {
         "target/tour-tests/projects/{step}{}",
         if html { "" } else { "-no-html" }
     ));
-    let step = companion::steps::find(step).expect("a step");
-    companion::project::write(step, &dir).unwrap();
+    let step = companion::registry::find(step).expect("a step");
+    companion::reader::scaffold::write(step, &dir).unwrap();
     if !html {
         for file in ["hello.html", "404.html"] {
             let _ = std::fs::remove_file(dir.join(file));
@@ -299,7 +299,7 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
         tour("port").args(["show", "20-1"]).assert().success();
     });
     std::thread::spawn(move || {
-        companion::linux::private_network_for_this_thread().expect("a private network");
+        kit::linux::private_network_for_this_thread().expect("a private network");
         let holder = common::PortHolder::start();
         tour(&fresh_progress("port"))
             .env("CH20_NETWORK", "shared")
@@ -340,7 +340,7 @@ fn interrupt_the_tour_mid_session() {
     use std::process::Stdio;
     use std::time::Duration;
     std::thread::spawn(|| {
-        companion::linux::private_network_for_this_thread().expect("a private network");
+        kit::linux::private_network_for_this_thread().expect("a private network");
         let mut tour = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
             .current_dir(root())
             .env(
@@ -377,7 +377,7 @@ fn interrupt_the_tour_mid_session() {
         let status = tour.wait().expect("waiting for the tour");
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut tour.stderr.take().unwrap(), &mut stderr).unwrap();
-        let gone = companion::linux::is_gone(server);
+        let gone = kit::linux::is_gone(server);
         if !gone {
             // Leave nothing behind, even when the claim fails.
             let _ = std::process::Command::new("kill")
@@ -484,7 +484,7 @@ fn fresh_dir(test: &str) -> PathBuf {
 
 #[test]
 fn start_writes_every_step_s_project_and_never_over_one() {
-    use companion::steps::STEPS;
+    use companion::registry::STEPS;
     let base = fresh_dir("every-step");
     for step in STEPS {
         let dir = base.join(step.name);
@@ -498,7 +498,7 @@ fn start_writes_every_step_s_project_and_never_over_one() {
                 step.label(),
                 step.title
             )));
-        for (rel, contents) in companion::project::files(step) {
+        for (rel, contents) in companion::reader::scaffold::files(step).unwrap() {
             let written = std::fs::read_to_string(dir.join(rel)).unwrap();
             if rel == "Cargo.toml" {
                 // Inside this repository's workspace, a workspace of its own.
@@ -568,15 +568,15 @@ fn edited_project(
     edit: impl Fn(&str) -> String,
 ) -> PathBuf {
     let dir = root().join("target/tour-tests/edited").join(test);
-    let step = companion::steps::find(step).unwrap();
-    for (rel, text) in companion::project::files(step) {
+    let step = companion::registry::find(step).unwrap();
+    for (rel, text) in companion::reader::scaffold::files(step).unwrap() {
         if !files.contains(&rel) {
             continue;
         }
         let edited = edit(&text);
         assert_ne!(edited, text, "{test}: the edit of {rel} took");
     }
-    companion::project::write(step, &dir).unwrap();
+    companion::reader::scaffold::write(step, &dir).unwrap();
     for rel in files {
         let text = std::fs::read_to_string(dir.join(rel)).unwrap();
         let edited = edit(&text);
@@ -696,7 +696,8 @@ fn watch_reports_again_after_a_file_changes() {
     use std::time::Duration;
 
     let dir = fresh_dir("watched");
-    companion::project::write(companion::steps::find("listing-20-05").unwrap(), &dir).unwrap();
+    companion::reader::scaffold::write(companion::registry::find("listing-20-05").unwrap(), &dir)
+        .unwrap();
     let mut watch = std::process::Command::new(env!("CARGO_BIN_EXE_tour"))
         .current_dir(root())
         .env(
@@ -728,9 +729,9 @@ fn watch_reports_again_after_a_file_changes() {
     };
     let reports = || seen.lock().unwrap().matches("=== end of check ===").count();
     let first = common::wait_until(tour_timeout(), || reports() >= 1);
-    let step_six = companion::steps::find("listing-20-06").unwrap();
+    let step_six = companion::registry::find("listing-20-06").unwrap();
     if first {
-        companion::project::write(step_six, &dir).unwrap();
+        companion::reader::scaffold::write(step_six, &dir).unwrap();
     }
     let second = first && common::wait_until(tour_timeout(), || reports() >= 2);
     let interrupted = std::process::Command::new("kill")
@@ -779,7 +780,7 @@ fn watch_reports_again_after_a_file_changes() {
 #[test]
 #[ignore = "minutes: every step built and checked as a reader's project"]
 fn start_and_check_every_step() {
-    use companion::steps::STEPS;
+    use companion::registry::STEPS;
     let base = fresh_dir("start-and-check");
     let failures: Vec<String> = std::thread::scope(|scope| {
         let runs: Vec<_> = STEPS
@@ -790,7 +791,7 @@ fn start_and_check_every_step() {
                     let mut failures = Vec::new();
                     for step in steps {
                         let dir = base.join(step.name);
-                        companion::project::write(step, &dir).unwrap();
+                        companion::reader::scaffold::write(step, &dir).unwrap();
                         let output = tour(&fresh_progress(&format!("every-{}", step.name)))
                             .arg("check")
                             .arg(&dir)
@@ -820,7 +821,7 @@ fn start_and_check_every_step() {
 }
 
 /// How the tour names a step in "Your project is at …".
-fn step_label(step: &companion::steps::Step) -> String {
+fn step_label(step: &companion::registry::Step) -> String {
     step.label().replace("Listing", "listing")
 }
 

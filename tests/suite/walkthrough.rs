@@ -10,7 +10,7 @@ use crate::records;
 
 use companion::compile::{cargo, root, stages_target_dir};
 use companion::normalize;
-use companion::steps::STEPS;
+use companion::registry::STEPS;
 
 /// `cargo build <args>` as a reader runs it from the repository root, in the
 /// checks' own build directory (run again only when something it reads has

@@ -5,21 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::project;
-use crate::steps::{Outcome, Step, STEPS};
-
-/// A reader's project, as read from its folder.
-#[derive(Clone, Debug)]
-pub struct Project {
-    /// `src/main.rs`.
-    pub main: String,
-    /// `src/lib.rs`, if there is one.
-    pub lib: Option<String>,
-    /// The package's name in `Cargo.toml` (its library is `use`d by it).
-    pub package: String,
-    /// The edition in `Cargo.toml`.
-    pub edition: String,
-}
+use super::{scaffold, Project};
+use crate::registry::{Outcome, Step, STEPS};
+use crate::Result;
 
 /// How a project built, where that is known.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,10 +47,10 @@ pub struct Found {
 
 /// The step `project` is at. `built` (where the project has been built)
 /// breaks ties: a project that fails with E0599 is at a step that does.
-pub fn closest(project: &Project, built: Option<&Built>) -> Found {
+pub fn closest(project: &Project, built: Option<&Built>) -> Result<Found> {
     let own = crate_name(&project.package);
     let theirs = tokens(&source(&project.main, project.lib.as_deref()), &own);
-    let steps = step_tokens();
+    let steps = step_tokens()?;
     // Steps with the very same code are one candidate.
     let mut codes: Vec<(&Vec<String>, Vec<&'static Step>)> = Vec::new();
     for (step, toks) in steps {
@@ -107,7 +95,7 @@ pub fn closest(project: &Project, built: Option<&Built>) -> Found {
     let rank = |step: &Step| {
         (
             built.is_some_and(|b| b.is_as(step)),
-            step.printing.edition() == project.edition,
+            step.track.edition() == project.edition,
         )
     };
     // Each code's steps in that order, once (the sort is stable, so the
@@ -128,33 +116,33 @@ pub fn closest(project: &Project, built: Option<&Built>) -> Found {
     let (mut same, alike) = ranked.swap_remove(0);
     let step = same.remove(0);
     let twins = same;
-    Found {
+    Ok(Found {
         step,
         alike,
         twins,
         runner_up,
         builds_as_the_step: built.map(|b| b.is_as(step)),
-    }
+    })
 }
 
 /// Every step's tokens, as a reader's project at that step has them (for
-/// the HTML listings, the code step's before them).
-fn step_tokens() -> &'static Vec<(&'static Step, Vec<String>)> {
+/// the pages' listings, the code step's before them), computed once.
+fn step_tokens() -> Result<&'static Vec<(&'static Step, Vec<String>)>> {
     static TOKENS: std::sync::OnceLock<Vec<(&'static Step, Vec<String>)>> =
         std::sync::OnceLock::new();
-    TOKENS.get_or_init(|| {
-        STEPS
-            .iter()
-            .map(|s| {
-                let files: HashMap<&str, String> = project::files(s).into_iter().collect();
-                let source = source(
-                    &files["src/main.rs"],
-                    files.get("src/lib.rs").map(|l| l.as_str()),
-                );
-                (s, tokens(&source, "hello"))
-            })
-            .collect()
-    })
+    if let Some(tokens) = TOKENS.get() {
+        return Ok(tokens);
+    }
+    let mut all = Vec::with_capacity(STEPS.len());
+    for step in STEPS {
+        let files: HashMap<&str, String> = scaffold::files(step)?.into_iter().collect();
+        let source = source(
+            &files["src/main.rs"],
+            files.get("src/lib.rs").map(|l| l.as_str()),
+        );
+        all.push((step, tokens(&source, "hello")));
+    }
+    Ok(TOKENS.get_or_init(|| all))
 }
 
 fn source(main: &str, lib: Option<&str>) -> String {
@@ -388,20 +376,14 @@ mod tests {
     #[test]
     fn every_step_s_project_is_found_as_that_step() {
         for step in STEPS {
-            let files: HashMap<&str, String> = project::files(step).into_iter().collect();
-            let project = Project {
-                main: files["src/main.rs"].clone(),
-                lib: files.get("src/lib.rs").cloned(),
-                package: "hello".into(),
-                edition: step.printing.edition().into(),
-            };
+            let project = project_at(step.name);
             let built = match step.outcome {
                 Outcome::FailsWith(codes) => {
                     Built::FailsWith(codes.iter().map(|c| c.to_string()).collect())
                 }
                 _ => Built::Builds,
             };
-            let found = closest(&project, Some(&built));
+            let found = closest(&project, Some(&built)).unwrap();
             assert_eq!(found.alike, 1.0, "{}", step.name);
             assert!(
                 found.step == step || found.twins.contains(&step),
@@ -416,13 +398,14 @@ mod tests {
 
     /// A project as `start` writes it for `name`.
     fn project_at(name: &str) -> Project {
-        let step = crate::steps::find(name).unwrap();
-        let files: HashMap<&str, String> = project::files(step).into_iter().collect();
+        let step = crate::registry::find(name).unwrap();
+        let files: HashMap<&str, String> = scaffold::files(step).unwrap().into_iter().collect();
         Project {
+            dir: std::path::PathBuf::new(),
             main: files["src/main.rs"].clone(),
             lib: files.get("src/lib.rs").cloned(),
             package: "hello".into(),
-            edition: step.printing.edition().into(),
+            edition: step.track.edition().into(),
         }
     }
 
@@ -465,14 +448,14 @@ mod tests {
                 project.main.contains("// mine"),
                 "{name}: the variation took"
             );
-            let found = closest(&project, None);
+            let found = closest(&project, None).unwrap();
             assert_eq!((found.step.name, found.alike), (name, 1.0), "{name}");
 
             // Their own crate name, and Rust 2024 for a Rust 2021 step.
             project.package = "my-server".into();
             project.main = project.main.replace("use hello::", "use my_server::");
             project.edition = "2024".into();
-            let found = closest(&project, None);
+            let found = closest(&project, None).unwrap();
             assert_eq!(
                 (found.step.name, found.alike),
                 (name, 1.0),
@@ -488,7 +471,7 @@ mod tests {
         // The worker's loop not typed yet.
         let half = lib.replace("job();", "");
         project.lib = Some(half);
-        let found = closest(&project, None);
+        let found = closest(&project, None).unwrap();
         assert_eq!(found.step.name, "listing-20-20");
         assert!(found.alike > 0.95 && found.alike < 1.0, "{}", found.alike);
         assert!(found.runner_up.is_some_and(|(_, a)| a <= found.alike));

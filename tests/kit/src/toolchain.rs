@@ -3,33 +3,13 @@
 //! differs under a rustc other than the pinned one, the reader is told that
 //! first, instead of a bare diff.
 
-use std::process::Command;
-
 /// The toolchain `rust-toolchain.toml` pins (its `channel`).
 pub fn pinned() -> String {
-    let file = include_str!("../rust-toolchain.toml");
+    let file = include_str!("../../../rust-toolchain.toml");
     file.lines()
         .find_map(|l| l.strip_prefix("channel = "))
         .map(|v| v.trim_matches('"').to_string())
         .expect("rust-toolchain.toml has a channel")
-}
-
-/// `rustc --version` of the rustc that builds the stages (the one cargo
-/// picks in this repository), e.g. `rustc 1.95.0 (59807616e 2026-04-14)`.
-/// Asked once per process: every pinned output names it.
-pub fn running() -> String {
-    static RUNNING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    RUNNING
-        .get_or_init(|| {
-            let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-            let out = Command::new(rustc)
-                .arg("--version")
-                .current_dir(crate::compile::root())
-                .output()
-                .expect("running rustc --version");
-            String::from_utf8_lossy(&out.stdout).trim().to_string()
-        })
-        .clone()
 }
 
 /// Whether `version` (as `rustc --version` prints it) is the pinned release.

@@ -1,11 +1,24 @@
-//! Helpers shared by the test files.
+//! The test kit: what only the tests need, kept out of the library
+//! (`companion`). The suite's helpers are here (reading the repository and
+//! `../shared/`, pinning a snapshot, the stages built once, a server
+//! started from a step); so are the recorded stage builds ([`records`]),
+//! the snapshots' rustc check ([`toolchain`]), README's table of steps
+//! ([`readme`]), and, on Linux, what the tests do with processes and
+//! networks ([`linux`]).
+
+pub mod readme;
+pub mod records;
+pub mod toolchain;
+
+#[cfg(target_os = "linux")]
+pub mod linux;
 
 use std::io::Write;
 use std::path::PathBuf;
 
 /// The two lines our `main.rs` ends with where a step has a `lib.rs`: the
 /// book's `use hello::ThreadPool;` then reaches the step's `lib.rs`.
-pub use companion::project::SCAFFOLD;
+pub use companion::registry::SCAFFOLD;
 
 /// `../shared/`, which holds the chapter's seeds and STAGES.md. It exists
 /// for the team and CI, not for users: `None` (after saying so) where it is
@@ -51,9 +64,8 @@ pub fn say_past_capture(line: &str) {
 /// snapshot differs and the rustc is not the pinned one, fail first with a
 /// message that says so.
 pub fn assert_pinned(name: &str, description: &str, content: &str) {
-    use companion::toolchain;
     let dir = companion::compile::root().join("snapshots");
-    let running = toolchain::running();
+    let running = companion::compile::rustc_version();
     if let Ok(stored) = std::fs::read_to_string(dir.join(format!("{name}.snap"))) {
         let (header, body) = split_snapshot(&stored);
         let taken_with = header
@@ -96,11 +108,11 @@ pub fn stages() -> &'static companion::compile::BuildReport {
     static REPORT: std::sync::OnceLock<companion::compile::BuildReport> =
         std::sync::OnceLock::new();
     REPORT.get_or_init(|| {
-        let read = |out: &crate::records::Output| {
+        let read = |out: &records::Output| {
             read_build(out.success, &out.stdout, out.stderr.as_bytes())
                 .expect("running cargo build on the stages")
         };
-        let out = crate::records::run("all stages", all_stages_build(), |out| {
+        let out = records::run("all stages", all_stages_build(), |out| {
             read(out).executables.iter().all(|(_, exe)| exe.is_file())
         });
         read(&out)

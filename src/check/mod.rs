@@ -1,0 +1,349 @@
+//! The check: what a reader's project does of what its step does, as
+//! verdicts in plain words. [`evaluate`] builds the project, runs the
+//! step's session against the step's server and against the reader's, and
+//! judges the two ([`judge`], pure and tested with fake transcripts);
+//! [`locate`] finds the step a project is at first. Nothing here prints:
+//! the tour shows the verdicts.
+
+pub mod judge;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::compile::{build_stage, root, BuildReport};
+use crate::reader::detect::{self, Built, Found};
+use crate::reader::Project;
+use crate::registry::{page_listing, Kind, Outcome, Serves, Step};
+use crate::server::{Network, Server};
+use crate::session::{self, Transcript};
+use crate::{Error, Result};
+
+use judge::{Pages, Ran};
+
+/// One behaviour of the step, and whether the reader's project has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub holds: bool,
+    /// The behaviour, in words (and, where it does not hold, what the
+    /// reader's project does instead).
+    pub text: String,
+    /// What the reader should see with it: the compiler's output, where
+    /// their build is the verdict.
+    pub shown: Option<String>,
+}
+
+impl Verdict {
+    pub fn new(holds: bool, text: String) -> Verdict {
+        Verdict {
+            holds,
+            text,
+            shown: None,
+        }
+    }
+
+    pub fn holds(text: String) -> Verdict {
+        Verdict::new(true, text)
+    }
+
+    pub fn fails(text: String) -> Verdict {
+        Verdict::new(false, text)
+    }
+}
+
+/// The sum of a check's verdicts, in one sentence.
+pub fn summary(step: &Step, verdicts: &[Verdict]) -> String {
+    let failed = verdicts.iter().filter(|v| !v.holds).count();
+    if failed == 0 {
+        format!("Your project does what {} does.", step.name)
+    } else {
+        format!(
+            "{failed} of {} behaviours differ from {}.",
+            verdicts.len(),
+            step.name
+        )
+    }
+}
+
+/// What the reader's `project` does of what `step` does. A project that
+/// does not build where the step does is an error
+/// ([`Error::DoesNotBuild`]), with the compiler's output.
+pub fn evaluate(step: &'static Step, project: &Project) -> Result<Vec<Verdict>> {
+    match step.kind() {
+        Kind::Page(file) => Ok(vec![judge::has_page(
+            file,
+            project.dir.join(file).is_file(),
+        )]),
+        Kind::Failing(_) => Ok(vec![judge::fails_like(step, &project.build()?)]),
+        Kind::Command(args) => runs_like(step, project, args),
+        Kind::Server(serves) => serves_like(step, serves, project),
+    }
+}
+
+/// How long a reader's server may take to answer one of a step's requests
+/// before the check gives up on it: the step's `/sleep` and then some, or a
+/// few seconds where the step has none (the chapter's servers answer in
+/// milliseconds). Shorter than [`session::EXCHANGE_TIMEOUT`], which allows
+/// for a loaded test machine, so that a server that never answers is told
+/// quickly.
+pub fn reader_timeout(serves: &Serves) -> Duration {
+    if serves.sleep_route {
+        session::SLEEP + Duration::from_secs(3)
+    } else {
+        Duration::from_secs(3)
+    }
+}
+
+/// Build the reader's project for a step that builds; where it does not,
+/// the error says whether the chapter shows its error, with the compiler's
+/// output.
+fn built_as_the_step(step: &'static Step, project: &Project) -> Result<BuildReport> {
+    let built = project.build()?;
+    if !built.success {
+        let codes: Vec<String> = built.all_error_codes().into_iter().collect();
+        return Err(Error::DoesNotBuild {
+            dir: project.dir.clone(),
+            step,
+            why: judge::where_the_chapter_shows(&codes, step),
+            compiler_output: built.human_output(),
+        });
+    }
+    Ok(built)
+}
+
+/// A server step: the same session against the step and against the
+/// reader's server, compared.
+fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result<Vec<Verdict>> {
+    let built = built_as_the_step(step, project)?;
+    let theirs = project.executable(&built)?;
+    for &file in serves.pages {
+        if !project.dir.join(file).is_file() {
+            return Err(Error::MissingPage {
+                file,
+                dir: project.dir.clone(),
+                listing: page_listing(file, step.track).expect("every page has its listing"),
+            });
+        }
+    }
+    let ours = build_stage(step)?;
+
+    // The session and, where the step has `/sleep`, the waiting probe, for
+    // both servers: four servers side by side where each gets a network of
+    // its own, so a check takes one `/sleep`, not two.
+    let session_and_probe = |exe: PathBuf, cwd: PathBuf, timeout: Duration| {
+        move || {
+            let (exe2, cwd2) = (exe.clone(), cwd.clone());
+            both(
+                move || session::run_within(step, &exe, &cwd, &mut (), timeout),
+                move || {
+                    serves
+                        .sleep_route
+                        .then(|| root_behind_sleep(&exe2, &cwd2, timeout))
+                },
+            )
+        }
+    };
+    let waited = reader_timeout(&serves);
+    let ((expected, expected_wait), (actual, actual_wait)) = both(
+        session_and_probe(ours, root().to_path_buf(), session::EXCHANGE_TIMEOUT),
+        session_and_probe(theirs, project.dir.clone(), waited),
+    );
+    let (expected, actual): (Transcript, Transcript) = (expected?, actual?);
+    if let Some(verdict) = judge::never_answers(&expected, &actual, waited) {
+        return Ok(vec![verdict]);
+    }
+    let mut verdicts = judge::compare_sessions(
+        &expected,
+        &actual,
+        &Pages::in_dir(root()),
+        &Pages::in_dir(&project.dir),
+    );
+    let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
+    if let (Some(expected), Some(actual), true) = (expected_wait, actual_wait, responds) {
+        verdicts.push(judge::compare_waiting(step, expected?, actual?));
+    }
+    Ok(verdicts)
+}
+
+/// How long `/` waits behind `/sleep` on a fresh server from `exe`.
+fn root_behind_sleep(exe: &Path, cwd: &Path, timeout: Duration) -> Result<Duration> {
+    let _server = Server::start(exe, cwd)?;
+    Ok(session::root_behind_sleep_within(timeout)
+        .map_err(Error::run("GET / behind GET /sleep"))?
+        .elapsed)
+}
+
+/// Run two jobs on threads of their own (each server in its own network
+/// where the machine allows it), side by side; one after the other on the
+/// shared network.
+fn both<A: Send + 'static, B: Send + 'static>(
+    a: impl FnOnce() -> A + Send + 'static,
+    b: impl FnOnce() -> B + Send + 'static,
+) -> (A, B) {
+    fn join<T>(handle: thread::JoinHandle<T>) -> T {
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+    if Network::detect() == Network::Isolated {
+        let (a, b) = (thread::spawn(a), thread::spawn(b));
+        (join(a), join(b))
+    } else {
+        let a = join(thread::spawn(a));
+        (a, join(thread::spawn(b)))
+    }
+}
+
+/// A command step (beyond-05): the reader's program and the step's, run
+/// with the step's arguments from the repository root, print the same and
+/// end the same way.
+fn runs_like(step: &'static Step, project: &Project, args: &[&str]) -> Result<Vec<Verdict>> {
+    let built = built_as_the_step(step, project)?;
+    let theirs = project.executable(&built)?;
+    let ours = build_stage(step)?;
+    let (want, got) = (run_command(&ours, args)?, run_command(&theirs, args)?);
+    Ok(judge::runs_like(step, args, &want, &got))
+}
+
+/// Run `exe` with `args` from the repository root, for at most 30 s (a
+/// command of the chapter's size ends in well under a second).
+fn run_command(exe: &Path, args: &[&str]) -> Result<Ran> {
+    const BOUND: Duration = Duration::from_secs(30);
+    let mut child = Command::new(exe)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(Error::run(exe.display()))?;
+    let deadline = Instant::now() + BOUND;
+    loop {
+        match child.try_wait().map_err(Error::run(exe.display()))? {
+            Some(_) => break,
+            None if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::CommandHung {
+                    program: exe.to_path_buf(),
+                    seconds: BOUND.as_secs(),
+                });
+            }
+            None => thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(Error::run(exe.display()))?;
+    Ok(Ran {
+        stdout: out.stdout,
+        code: out.status.code(),
+        status: out.status.to_string(),
+    })
+}
+
+/// The step a reader's project is at, how it built, and why.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub found: Found,
+    pub built: Built,
+    /// The compiler's output, where it did not build.
+    pub compiler_output: Option<String>,
+}
+
+/// Build the reader's project and find its step.
+pub fn locate(project: &Project) -> Result<Located> {
+    let report = project.build()?;
+    let built = if report.success {
+        Built::Builds
+    } else {
+        Built::FailsWith(report.all_error_codes().into_iter().collect())
+    };
+    let found = detect::closest(project, Some(&built))?;
+    Ok(Located {
+        found,
+        compiler_output: (!report.success).then(|| report.human_output()),
+        built,
+    })
+}
+
+impl Located {
+    /// The step.
+    pub fn step(&self) -> &'static Step {
+        self.found.step
+    }
+
+    /// Whether the check can run: the project builds as its step does, or
+    /// builds at all. Where not, the compiler's output is the report.
+    pub fn checkable(&self) -> bool {
+        self.compiler_output.is_none() || self.found.builds_as_the_step == Some(true)
+    }
+
+    /// Which step, then why, in a few lines: the first is the headline.
+    pub fn why(&self) -> Vec<String> {
+        let found = &self.found;
+        let step = found.step;
+        let mut lines = vec![format!(
+            "Your project is at {}: {}",
+            step.label_in_sentence(),
+            step.title
+        )];
+        if found.alike == 1.0 {
+            lines.push(
+                "  its code is that step's, once comments, layout and the names you chose are \
+                 set aside"
+                    .into(),
+            );
+        } else {
+            // Rounded down: 99.9%, not 100%, for code that is not the step's.
+            let percent = |alike: f64| (alike * 1000.0).floor() / 10.0;
+            let mut line = format!(
+                "  its code is {}% like that step's (comments, layout and the names you chose \
+                 set aside)",
+                percent(found.alike)
+            );
+            if let Some((next, alike)) = found.runner_up {
+                line.push_str(&format!(
+                    "; the next closest is {} ({}%)",
+                    next.name,
+                    percent(alike)
+                ));
+            }
+            lines.push(line);
+        }
+        if !found.twins.is_empty() {
+            let names: Vec<&str> = found.twins.iter().map(|s| s.name).collect();
+            lines.push(format!(
+                "  {} {} the very same code, so no project can tell {} apart from {}",
+                names.join(" and "),
+                if names.len() == 1 { "has" } else { "have" },
+                if names.len() == 1 { "it" } else { "them" },
+                step.name
+            ));
+        }
+        let at_step = match step.outcome {
+            Outcome::FailsWith(codes) => format!("fails with {}", codes.join(" and ")),
+            _ => "builds".to_string(),
+        };
+        lines.push(match (&self.built, found.builds_as_the_step) {
+            (Built::Builds, Some(true)) => format!("  it builds, as {} does", step.name),
+            (Built::FailsWith(codes), Some(true)) => format!(
+                "  it fails to build with {}, as {} does: the chapter shows that error here",
+                codes.join(" and "),
+                step.name
+            ),
+            (Built::Builds, _) => format!("  it builds, where {} {at_step}", step.name),
+            (Built::FailsWith(codes), _) => format!(
+                "  it fails to build with {}, where {} {at_step}",
+                if codes.is_empty() {
+                    "no error code".to_string()
+                } else {
+                    codes.join(" and ")
+                },
+                step.name
+            ),
+        });
+        lines
+    }
+}

@@ -1,0 +1,114 @@
+//! A reader's own project: the cargo project they type the chapter into.
+//! [`Project::open`] reads one from its folder; [`detect`] finds the step
+//! it is at; [`scaffold`] writes one at a step (the tour's `start`).
+
+pub mod detect;
+pub mod scaffold;
+
+use std::path::{Path, PathBuf};
+
+use crate::compile::{self, BuildReport};
+use crate::{Error, Result};
+
+/// A reader's project, as read from its folder.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// Its folder (where its `Cargo.toml` is), made absolute.
+    pub dir: PathBuf,
+    /// The package's name in `Cargo.toml` (its library is `use`d by it,
+    /// with `-` as `_`).
+    pub package: String,
+    /// The package's edition (cargo's default, 2015, where it names none).
+    pub edition: String,
+    /// `src/main.rs`.
+    pub main: String,
+    /// `src/lib.rs`, if there is one.
+    pub lib: Option<String>,
+}
+
+impl Project {
+    /// Read the project in `path`, or say in one sentence why `path` is not
+    /// one. Its manifest is read by cargo (`cargo metadata`), as its build
+    /// reads it: workspace inheritance, quoting and defaults included.
+    pub fn open(path: &Path) -> Result<Project> {
+        if !path.is_dir() {
+            return Err(Error::NotAFolder(path.to_path_buf()));
+        }
+        if !path.join("Cargo.toml").is_file() {
+            return Err(Error::NoManifest(path.to_path_buf()));
+        }
+        let dir = path.canonicalize().map_err(Error::read(path))?;
+        let (package, edition) = package_of(&dir)?;
+        let main = std::fs::read_to_string(dir.join("src/main.rs"))
+            .map_err(|_| Error::NoMain(dir.clone()))?;
+        let lib = match std::fs::read_to_string(dir.join("src/lib.rs")) {
+            Ok(lib) => Some(lib),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::read(dir.join("src/lib.rs"))(e)),
+        };
+        Ok(Project {
+            dir,
+            package,
+            edition,
+            main,
+            lib,
+        })
+    }
+
+    /// Build it (in its own target directory), as `cargo build` does.
+    pub fn build(&self) -> Result<BuildReport> {
+        compile::build_project(&self.dir)
+    }
+
+    /// The contents of a file of its folder (a page: `hello.html`), if it
+    /// is there.
+    pub fn file(&self, rel: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.dir.join(rel)).ok()
+    }
+
+    /// The program to run from its build: its one binary, or the one named
+    /// after its folder.
+    pub fn executable(&self, built: &BuildReport) -> Result<PathBuf> {
+        match built.executables.as_slice() {
+            [] => Err(Error::NoBinary(self.dir.clone())),
+            [(_, exe)] => Ok(exe.clone()),
+            many => many
+                .iter()
+                .find(|(name, _)| {
+                    Some(name.as_str()) == self.dir.file_name().and_then(|n| n.to_str())
+                })
+                .map(|(_, exe)| exe.clone())
+                .ok_or_else(|| Error::SeveralBinaries(self.dir.clone())),
+        }
+    }
+}
+
+/// The name and edition of the package whose manifest is in `dir`.
+fn package_of(dir: &Path) -> Result<(String, String)> {
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .cargo_path(compile::cargo().get_program())
+        .manifest_path(dir.join("Cargo.toml"))
+        .current_dir(dir)
+        .no_deps()
+        .exec()
+        .map_err(|e| Error::Cargo {
+            what: format!("your project at {}", dir.display()),
+            cargo_says: match e {
+                cargo_metadata::Error::CargoMetadata { stderr } => {
+                    stderr.trim().trim_start_matches("error: ").to_string()
+                }
+                other => other.to_string(),
+            },
+        })?;
+    let manifest = dir.join("Cargo.toml");
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| p.manifest_path.as_std_path() == manifest)
+        .or_else(|| metadata.packages.first())
+        .ok_or_else(|| Error::Cargo {
+            what: format!("your project at {}", dir.display()),
+            cargo_says: "its Cargo.toml has no [package]".into(),
+        })?;
+    Ok((package.name.to_string(), package.edition.to_string()))
+}

@@ -1,0 +1,151 @@
+//! A reader's project at a step: the files `cargo new hello` and the
+//! chapter give them by that point, as the tour's `start` writes them, and
+//! as [`super::detect`] compares a reader's project with each step.
+
+use std::path::Path;
+
+use crate::compile::root;
+use crate::registry::{Step, SCAFFOLD};
+use crate::{Error, Result};
+
+/// Every file `start` may write, whatever the step (`src/lib.rs` only from
+/// the pool on): the files it may replace and may remove.
+pub const TOUR_FILES: &[&str] = &[
+    "Cargo.toml",
+    "src/main.rs",
+    "src/lib.rs",
+    "hello.html",
+    "404.html",
+];
+
+/// The files of a reader's project at `step`, relative to its folder, with
+/// their contents, in the order they are written: the code of the step (or,
+/// for a listing that is a page, of the code step before it) without our
+/// scaffold line, its library, a manifest, and both pages.
+pub fn files(step: &'static Step) -> Result<Vec<(&'static str, String)>> {
+    let code = step.code_step();
+    let read = |rel: &str| std::fs::read_to_string(root().join(rel)).map_err(Error::read(rel));
+    let main = read(&code.main_rs())?;
+    // The blank line before the scaffold goes with it (it is its first
+    // `\n`).
+    let main = match main.strip_suffix(SCAFFOLD) {
+        Some(book) => book.to_string(),
+        None => main,
+    };
+    let mut files = vec![("Cargo.toml", manifest(code)), ("src/main.rs", main)];
+    if let Some(lib) = code.library_step().and_then(|s| s.lib_rs()) {
+        files.push(("src/lib.rs", read(&lib)?));
+    }
+    files.push(("hello.html", read("hello.html")?));
+    files.push(("404.html", read("404.html")?));
+    Ok(files)
+}
+
+/// `Cargo.toml` for a package named `hello`, as `cargo new hello` writes it,
+/// at the step's edition, with the crates its code uses.
+fn manifest(step: &Step) -> String {
+    let mut manifest = format!(
+        "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"{}\"\n\n[dependencies]\n",
+        step.track.edition()
+    );
+    for krate in step.crates {
+        manifest.push_str(krate.manifest_line);
+        manifest.push('\n');
+    }
+    manifest
+}
+
+/// Write the project of `step` into `dir` (made if missing), replacing the
+/// tour's files there and removing a `src/lib.rs` the step does not have.
+/// Files that already hold what they should are left alone (so that cargo
+/// does not rebuild them).
+pub fn write(step: &'static Step, dir: &Path) -> Result<()> {
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).map_err(Error::write(&src))?;
+    let mut files = files(step)?;
+    if inside_a_workspace(dir)? {
+        // cargo would take the project for a member of the workspace around
+        // it (this repository's, if it is written in here) and refuse to
+        // build it: an empty [workspace] makes it a workspace of its own.
+        files[0].1.push_str("\n[workspace]\n");
+    }
+    for (rel, contents) in &files {
+        let path = dir.join(rel);
+        if std::fs::read_to_string(&path).ok().as_ref() != Some(contents) {
+            std::fs::write(&path, contents).map_err(Error::write(&path))?;
+        }
+    }
+    let lib = dir.join("src/lib.rs");
+    if !files.iter().any(|(rel, _)| *rel == "src/lib.rs") && lib.exists() {
+        std::fs::remove_file(&lib).map_err(Error::write(&lib))?;
+    }
+    Ok(())
+}
+
+/// Whether a folder above `dir` has a `Cargo.toml` with a `[workspace]`.
+fn inside_a_workspace(dir: &Path) -> Result<bool> {
+    let dir = dir.canonicalize().map_err(Error::read(dir))?;
+    Ok(dir.ancestors().skip(1).any(|above| {
+        std::fs::read_to_string(above.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::find;
+
+    fn files_of(name: &str) -> Vec<(&'static str, String)> {
+        files(find(name).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_project_is_the_stage_without_the_scaffold() {
+        let files = files_of("listing-20-20");
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "Cargo.toml",
+                "src/main.rs",
+                "src/lib.rs",
+                "hello.html",
+                "404.html"
+            ]
+        );
+        let main = &files[1].1;
+        assert!(main.starts_with("use hello::ThreadPool;\n"));
+        assert!(main.ends_with("    stream.write_all(response.as_bytes()).unwrap();\n}\n"));
+        assert!(!main.contains("#[path"));
+        assert!(files[0].1.contains("name = \"hello\"\n"));
+        assert!(files[0].1.contains("edition = \"2021\"\n"));
+    }
+
+    #[test]
+    fn a_page_listing_gives_the_code_before_it() {
+        let page = files_of("listing-20-04");
+        let before = files_of("listing-20-03");
+        assert_eq!(page, before);
+    }
+
+    #[test]
+    fn the_exercises_after_beyond_02_get_its_library() {
+        let files = files_of("beyond-04-shutdown-on-signal");
+        let lib = files.iter().find(|(rel, _)| *rel == "src/lib.rs");
+        let expected =
+            std::fs::read_to_string(root().join("stages/beyond-02-documented-and-tested/lib.rs"))
+                .unwrap();
+        assert_eq!(lib.map(|(_, text)| text), Some(&expected));
+    }
+
+    #[test]
+    fn the_exercises_get_their_edition_and_crates() {
+        let manifest = &files_of("beyond-06-pool-from-crates-io")[0].1;
+        assert!(manifest.contains("edition = \"2024\""), "{manifest}");
+        assert!(manifest.contains("ctrlc = "), "{manifest}");
+        assert!(manifest.contains("rayon = \"1\""), "{manifest}");
+        let manifest = &files_of("listing-21-25")[0].1;
+        assert!(manifest.ends_with("[dependencies]\n"), "{manifest}");
+    }
+}

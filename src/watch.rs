@@ -1,0 +1,154 @@
+//! What a watch of a reader's project keeps and computes: which changes to
+//! its folder count ([`Fingerprint`]), and the report each check makes
+//! ([`report`]). The tour's `watch` owns the terminal and the file events,
+//! and shows what this computes.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::check::{self, Located, Verdict};
+use crate::reader::Project;
+use crate::registry::Step;
+use crate::Result;
+
+/// Whether a change to `path` is one to the reader's code, not to the
+/// build's own files (`target/`, `.git`, `Cargo.lock`).
+pub fn matters(project: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(project) else {
+        return false;
+    };
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    // The folder itself changes when cargo makes its target/ and
+    // Cargo.lock in it.
+    !matches!(
+        first.as_deref(),
+        None | Some("target" | ".git" | "Cargo.lock")
+    )
+}
+
+/// What the project's own files are now: each one's path, size and time of
+/// last change (not target/, .git or Cargo.lock). The file system also
+/// reports files being read (a check reads them): only a change to this
+/// counts as a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fingerprint(Vec<(PathBuf, u64, Option<SystemTime>)>);
+
+impl Fingerprint {
+    pub fn of(project: &Path) -> Fingerprint {
+        let mut files = Vec::new();
+        let mut dirs = vec![project.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if !matters(project, &path) {
+                    continue;
+                }
+                match entry.metadata() {
+                    Ok(meta) if meta.is_dir() => dirs.push(path),
+                    Ok(meta) => files.push((path, meta.len(), meta.modified().ok())),
+                    Err(_) => {}
+                }
+            }
+        }
+        files.sort();
+        Fingerprint(files)
+    }
+}
+
+/// One check of the project, as a watch shows it.
+#[derive(Debug)]
+pub struct Report {
+    /// The step it is at, and why.
+    pub located: Located,
+    /// What the check found.
+    pub checked: Checked,
+}
+
+/// What a watch's check found at the project's step.
+#[derive(Debug)]
+pub enum Checked {
+    /// Each behaviour of the step, and whether it holds.
+    Verdicts(Vec<Verdict>),
+    /// It does not build as its step does: the compiler's output (in
+    /// [`Located::compiler_output`]) is the report.
+    DoesNotBuild,
+    /// The check could not be made (a page missing, a server that did not
+    /// start): why, in one sentence.
+    Failed(String),
+}
+
+impl Report {
+    /// The step after the project's, on its track.
+    pub fn next(&self) -> Option<&'static Step> {
+        self.located.step().next()
+    }
+}
+
+/// Read the project in `dir`, find its step and check it.
+pub fn report(dir: &Path) -> Result<Report> {
+    let project = Project::open(dir)?;
+    let located = check::locate(&project)?;
+    let checked = if located.checkable() {
+        match check::evaluate(located.step(), &project) {
+            Ok(verdicts) => Checked::Verdicts(verdicts),
+            Err(error) => Checked::Failed(format!("{:#}", anyhow_like(&error))),
+        }
+    } else {
+        Checked::DoesNotBuild
+    };
+    Ok(Report { located, checked })
+}
+
+/// An error and its causes, as one line: `a: b: c`.
+fn anyhow_like(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_readers_own_files_matter() {
+        let project = Path::new("/p");
+        assert!(matters(project, Path::new("/p/src/main.rs")));
+        assert!(matters(project, Path::new("/p/hello.html")));
+        for build in [
+            "/p/target/debug/hello",
+            "/p/Cargo.lock",
+            "/p/.git/index",
+            "/p",
+            "/q/x",
+        ] {
+            assert!(!matters(project, Path::new(build)), "{build}");
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_changes_with_a_file_and_not_with_the_build() {
+        let dir = std::env::temp_dir().join(format!("watch-fingerprint-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("target")).unwrap();
+        std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").unwrap();
+        let before = Fingerprint::of(&dir);
+        std::fs::write(dir.join("target/out"), "built").unwrap();
+        std::fs::write(dir.join("Cargo.lock"), "# lock").unwrap();
+        assert_eq!(Fingerprint::of(&dir), before);
+        std::fs::write(dir.join("src/main.rs"), "fn main() { }\n").unwrap();
+        assert_ne!(Fingerprint::of(&dir), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
