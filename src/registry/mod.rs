@@ -1,5 +1,6 @@
 //! The step registry: the one list of the chapter's steps ([`STEPS`], in
-//! `steps.rs`), what each one is, and the one way to move through it.
+//! `registry/steps.rs`), what each one is, and the one way to move through
+//! it.
 //!
 //! Everything else (the harness, the check, the tour, the tests, the book)
 //! reads this list; nothing else names steps, and nothing else searches a

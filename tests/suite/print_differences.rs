@@ -1,5 +1,5 @@
 //! Where the printed chapter and the code the book ran disagree, what each
-//! really does (the differences are listed in src/steps.rs).
+//! really does (the differences are listed in src/registry/differences.rs).
 
 use crate::common;
 

@@ -2,7 +2,7 @@
 //! the book's repository at the commit whose text is the print edition):
 //! every main-line stage is the book's file for its step, cleaned as the
 //! book cleans it before compiling it, to the character, except where
-//! `FILE_DIFFERENCES` (src/steps.rs) says why not; there the difference is
+//! `FILE_DIFFERENCES` (src/registry/differences.rs) says why not; there the difference is
 //! exactly the one it names.
 
 use crate::common;

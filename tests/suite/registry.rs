@@ -1,4 +1,4 @@
-//! The step registry in `src/steps.rs` is the one list of steps: it must
+//! The step registry in `src/registry/` is the one list of steps: it must
 //! agree with Cargo.toml's bins, with the files in `stages/`, and with the
 //! chapter's own step list in ../shared/STAGES.md.
 
@@ -7,7 +7,7 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use companion::compile::{cargo, root};
-use companion::registry::{Files, Step, Track, STEPS};
+use companion::registry::{Files, Kind, Step, Track, STEPS};
 
 /// The packages of the book's code: chapter 20 (stages/Cargo.toml) and
 /// chapter 21 (stages/chapter-21/Cargo.toml, Rust 2024).
@@ -177,7 +177,7 @@ fn every_registered_step_is_a_bin_and_every_bin_is_registered() {
     for name in bins.keys() {
         assert!(
             companion::registry::find(name).is_some(),
-            "bin {name} is not in the step registry (src/steps.rs)"
+            "bin {name} is not in the step registry (src/registry/steps.rs)"
         );
     }
 }
@@ -262,6 +262,81 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
         );
         assert!(!main.contains("mod hello"), "{}", step.name);
     }
+}
+
+/// What the registry says a step does is in its code: the registry is the
+/// one place these facts live (nothing else reads a stage's source to find
+/// them), and this is where each is checked against the code, as rustlings'
+/// `dev check` checks its `info.toml` against its exercises.
+#[test]
+fn what_the_registry_says_a_step_does_is_in_its_code() {
+    let mut servers = 0;
+    for step in STEPS.iter().filter(|s| !matches!(s.files, Files::Page(_))) {
+        let main = common::read_repo(&step.main_rs());
+        let has = |text: &str| main.contains(text);
+        // The library of a step: `use hello::` reaches one.
+        let on_a_library = step.library_step().is_some();
+        assert_eq!(
+            has("use hello::"),
+            on_a_library,
+            "{}: its library",
+            step.name
+        );
+        // The crates from crates.io its code uses, and their lines as the
+        // exercises' package has them.
+        for krate in ["ctrlc", "rayon"] {
+            let listed = step.crates.iter().any(|c| c.name == krate);
+            assert_eq!(has(&format!("{krate}::")), listed, "{}: {krate}", step.name);
+        }
+        for krate in step.crates {
+            let manifest = common::read_repo("stages/beyond/Cargo.toml");
+            assert!(
+                manifest.lines().any(|l| l == krate.manifest_line),
+                "{}: `{}` is stages/beyond/Cargo.toml's line",
+                step.name,
+                krate.manifest_line
+            );
+        }
+        let Kind::Server(serves) = step.kind() else {
+            continue;
+        };
+        servers += 1;
+        // The chapter matches the whole request line; the worked exercises
+        // match the method and path they parsed.
+        let sleeps = has("GET /sleep HTTP/1.1") || has("Some((\"GET\", \"/sleep\"))");
+        assert_eq!(serves.sleep_route, sleeps, "{}: /sleep", step.name);
+        for page in ["hello.html", "404.html"] {
+            assert_eq!(
+                serves.pages.contains(&page),
+                has(&format!("\"{page}\"")),
+                "{}: reads {page}",
+                step.name
+            );
+        }
+        let stops = has(".incoming().take(2)").then_some(2);
+        assert_eq!(serves.stops_after, stops, "{}: stops after", step.name);
+        // Its shutdown panics where it stops and its workers still unwrap
+        // the `recv` that fails once the sender is dropped (in code, not in
+        // a doc comment's example).
+        let lib = step
+            .library_step()
+            .and_then(|s| s.lib_rs())
+            .map(|lib| common::read_repo(&lib))
+            .unwrap_or_default();
+        let code: String = lib
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect();
+        let panics = stops.is_some()
+            && code.contains("drop(self.sender.take())")
+            && code.contains(".recv().unwrap()");
+        assert_eq!(
+            serves.shutdown_panics, panics,
+            "{}: shutdown panics",
+            step.name
+        );
+    }
+    assert!(servers > 50, "{servers} servers");
 }
 
 #[test]
