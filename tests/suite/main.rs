@@ -31,6 +31,7 @@ mod sessions;
 
 // Our own tools: the harness, the diffs, the book, the tour, README.
 mod book;
+mod check;
 mod diffs;
 mod harness;
 mod readme;

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use companion::compile::root;
+use kit::projects::{fresh_dir, project_from};
 use predicates::prelude::*;
 
 /// The tour, with its progress kept in a file of this test's own.
@@ -154,26 +155,6 @@ fn next_starts_at_the_first_step() {
         .stdout(predicate::str::contains("cargo run -- check 20-1 ../hello"));
 }
 
-/// A reader's `hello` project at `step`, as `start` writes it (Cargo.toml
-/// for a package named `hello` in the step's edition, src/main.rs without
-/// our scaffold lines, src/lib.rs, and the HTML files unless `html` is
-/// false), in a folder of its own under target/. Files are written only
-/// when they differ, so that a warm run does not rebuild the project.
-fn project_from(step: &str, html: bool) -> PathBuf {
-    let dir = root().join(format!(
-        "target/tour-tests/projects/{step}{}",
-        if html { "" } else { "-no-html" }
-    ));
-    let step = companion::registry::find(step).expect("a step");
-    companion::reader::scaffold::write(step, &dir).unwrap();
-    if !html {
-        for file in ["hello.html", "404.html"] {
-            let _ = std::fs::remove_file(dir.join(file));
-        }
-    }
-    dir
-}
-
 fn check(step: &str, project: &Path) -> assert_cmd::assert::Assert {
     tour(&fresh_progress(&format!("check-{step}")))
         .arg("check")
@@ -199,45 +180,6 @@ fn check_passes_a_project_that_is_the_step() {
 }
 
 #[test]
-fn check_says_a_while_let_pool_serialises_jobs() {
-    let project = project_from("listing-20-21", true);
-    check("20-20", &project)
-        .code(1)
-        .stdout(predicate::str::contains(
-            "✗ `/` still waits behind `/sleep`: your pool serialises jobs",
-        ))
-        .stdout(predicate::str::contains("see listing 20-21"));
-}
-
-#[test]
-fn check_of_a_failing_step_wants_the_same_error_codes() {
-    let project = project_from("listing-20-22", true);
-    check("20-22", &project)
-        .success()
-        .stdout(predicate::str::contains(
-            "✓ your project fails to compile with E0507",
-        ));
-    check("no-listing-04", &project)
-        .code(1)
-        .stdout(predicate::str::contains(
-            "yours: it fails with E0507, the error the chapter shows at listing-20-22",
-        ));
-}
-
-#[test]
-fn check_reports_a_missing_hello_html_in_one_sentence() {
-    let project = project_from("listing-20-05", false);
-    check("20-05", &project)
-        .code(1)
-        .stderr(predicate::str::contains(
-            "error: hello.html is missing from",
-        ))
-        .stderr(predicate::str::contains(
-            "it is listing 20-4: `cargo run -- show 20-4`",
-        ));
-}
-
-#[test]
 fn check_shows_the_compiler_output_of_a_project_that_does_not_build() {
     let project = project_from("listing-20-12", true);
     check("20-12", &project).success();
@@ -246,23 +188,6 @@ fn check_shows_the_compiler_output_of_a_project_that_does_not_build() {
         .stderr(predicate::str::contains("error[E0433]"))
         .stderr(predicate::str::contains(
             "does not build (the compiler's output is above)",
-        ));
-}
-
-#[test]
-fn check_refuses_a_folder_that_is_not_a_cargo_project() {
-    let empty = root().join("target/tour-tests/not-a-project");
-    std::fs::create_dir_all(&empty).unwrap();
-    check("20-20", &empty)
-        .code(1)
-        .stderr(predicate::str::contains(
-            "error: there is no cargo project at",
-        ))
-        .stderr(predicate::str::contains("it has no Cargo.toml"));
-    check("20-20", Path::new("/no/such/folder"))
-        .code(1)
-        .stderr(predicate::str::contains(
-            "error: /no/such/folder is not a folder",
         ));
 }
 
@@ -458,31 +383,6 @@ fn next_stays_within_chapter_21() {
 }
 
 #[test]
-fn check_passes_a_rust_2024_project_that_is_listing_21_20() {
-    let project = project_from("listing-21-20", true);
-    assert!(common::read_repo(&format!(
-        "{}/Cargo.toml",
-        project.strip_prefix(root()).unwrap().display()
-    ))
-    .contains("edition = \"2024\""));
-    check("21-20", &project)
-        .success()
-        .stdout(predicate::str::contains(
-            "✓ `/` does not wait behind `/sleep`",
-        ))
-        .stdout(predicate::str::contains(
-            "Your project does what listing-21-20 does.",
-        ));
-}
-
-/// A folder of this test's own for `start` to write into, empty.
-fn fresh_dir(test: &str) -> PathBuf {
-    let dir = root().join("target/tour-tests/started").join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-#[test]
 fn start_writes_every_step_s_project_and_never_over_one() {
     use companion::registry::STEPS;
     let base = fresh_dir("every-step");
@@ -558,35 +458,6 @@ fn start_writes_every_step_s_project_and_never_over_one() {
         ));
 }
 
-/// A project at `step` in a folder named `test`, with `edit` made to each
-/// of its `files`. Files are written only where they differ, so that a warm
-/// run does not rebuild the project.
-fn edited_project(
-    test: &str,
-    step: &str,
-    files: &[&str],
-    edit: impl Fn(&str) -> String,
-) -> PathBuf {
-    let dir = root().join("target/tour-tests/edited").join(test);
-    let step = companion::registry::find(step).unwrap();
-    for (rel, text) in companion::reader::scaffold::files(step).unwrap() {
-        if !files.contains(&rel) {
-            continue;
-        }
-        let edited = edit(&text);
-        assert_ne!(edited, text, "{test}: the edit of {rel} took");
-    }
-    companion::reader::scaffold::write(step, &dir).unwrap();
-    for rel in files {
-        let text = std::fs::read_to_string(dir.join(rel)).unwrap();
-        let edited = edit(&text);
-        if edited != text {
-            std::fs::write(dir.join(rel), edited).unwrap();
-        }
-    }
-    dir
-}
-
 /// `check <dir>`: the step found, why, and the check against it.
 fn check_found(project: &Path) -> assert_cmd::assert::Assert {
     tour(&fresh_progress("check-found"))
@@ -609,80 +480,6 @@ fn check_without_a_step_finds_it_says_why_and_checks_it() {
         .stdout(predicate::str::contains(
             "Your project does what listing-20-05 does.",
         ));
-    // Listing 20-4 is hello.html: the code is 20-3's, and no project can
-    // tell the two apart.
-    check_found(&project_from("listing-20-04", true))
-        .success()
-        .stdout(predicate::str::contains("Your project is at listing 20-3: "))
-        .stdout(predicate::str::contains(
-            "listing-20-04 has the very same code, so no project can tell it apart from listing-20-03",
-        ));
-    // A step that fails to compile is found by its code and its error.
-    check_found(&project_from("listing-20-22", true))
-        .success()
-        .stdout(predicate::str::contains("Your project is at listing 20-22: "))
-        .stdout(predicate::str::contains(
-            "it fails to build with E0507, as listing-20-22 does: the chapter shows that error here",
-        ));
-}
-
-#[test]
-fn check_finds_a_project_typed_by_hand() {
-    // Listing 20-9 as a reader might type it: a package of another name,
-    // Rust 2024, comments and blank lines of their own, other names for
-    // their variables. (A step without `/sleep`, so the check is quick;
-    // `detect::tests` has the same for every kind of step, the crate's own
-    // name in `use` included.)
-    let dir = edited_project(
-        "typed-by-hand",
-        "listing-20-09",
-        &["Cargo.toml", "src/main.rs"],
-        |text| {
-            text.replace("name = \"hello\"", "name = \"my-server\"")
-                .replace("edition = \"2021\"", "edition = \"2024\"")
-                .replace("fn main() {", "// my server\nfn main() {\n")
-                .replace("listener", "incoming_connections")
-                .replace("contents", "page")
-        },
-    );
-    check_found(&dir)
-        .success()
-        .stdout(predicate::str::contains("Your project is at listing 20-9: "))
-        .stdout(predicate::str::contains(
-            "  its code is that step's, once comments, layout and the names you chose are set aside\n",
-        ))
-        .stdout(predicate::str::contains(
-            "Your project does what listing-20-09 does.",
-        ));
-}
-
-#[test]
-fn check_says_which_port_a_server_listens_on_instead() {
-    let dir = edited_project("other-port", "listing-20-05", &["src/main.rs"], |main| {
-        main.replace("7878", "7879")
-    });
-    check("20-05", &dir)
-        .code(1)
-        .stderr(predicate::str::contains(
-            "error: the server listens on port 7879, not on 127.0.0.1:7878",
-        ));
-}
-
-#[test]
-fn check_says_a_server_never_answers_within_seconds() {
-    // Listing 20-3 reading lines to the end of a request that never ends.
-    let dir = edited_project("never-answers", "listing-20-03", &["src/main.rs"], |main| {
-        main.lines()
-            .filter(|l| !l.contains("take_while"))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    });
-    check("20-03", &dir)
-        .code(1)
-        .stdout(predicate::str::contains(
-            "✗ your server takes connections and never lets go of them: no request got a byte back within 3 s",
-        ))
-        .stdout(predicate::str::contains("one connection at a time").not());
 }
 
 /// `watch` off a terminal: one report, and another after a file changes;
@@ -769,75 +566,4 @@ fn watch_reports_again_after_a_file_changes() {
             .collect();
         assert!(left.is_empty(), "servers left running: {left:?}");
     }
-}
-
-/// `start` and then `check <dir>` for every step: each project is found as
-/// its step (or a step with the very same code, named), and passes the
-/// check against it. Some two hundred builds and servers: too slow for
-/// every `cargo test` (the detection half runs for every step in the
-/// library's tests, `detect::tests`), so it runs on demand:
-/// `cargo test --test suite -- --ignored start_and_check_every_step`.
-#[test]
-#[ignore = "minutes: every step built and checked as a reader's project"]
-fn start_and_check_every_step() {
-    use companion::registry::STEPS;
-    let base = fresh_dir("start-and-check");
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = STEPS
-            .chunks(STEPS.len().div_ceil(8))
-            .map(|steps| {
-                let base = &base;
-                scope.spawn(move || {
-                    let mut failures = Vec::new();
-                    for step in steps {
-                        let dir = base.join(step.name);
-                        companion::reader::scaffold::write(step, &dir).unwrap();
-                        let output = tour(&fresh_progress(&format!("every-{}", step.name)))
-                            .arg("check")
-                            .arg(&dir)
-                            .output()
-                            .unwrap();
-                        let stdout = String::from_utf8_lossy(&output.stdout);
-                        let found = stdout.lines().next().unwrap_or_default();
-                        let named = found.contains(&format!("{}:", step_label(step)))
-                            || stdout
-                                .lines()
-                                .any(|l| l.contains("the very same code") && l.contains(step.name));
-                        if !output.status.success() || !named {
-                            failures.push(format!(
-                                "{}: {found}\n{stdout}{}",
-                                step.name,
-                                String::from_utf8_lossy(&output.stderr)
-                            ));
-                        }
-                    }
-                    failures
-                })
-            })
-            .collect();
-        runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
-    });
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// How the tour names a step in "Your project is at …".
-fn step_label(step: &companion::registry::Step) -> String {
-    step.label().replace("Listing", "listing")
-}
-
-#[test]
-fn check_runs_a_command_step_as_a_command() {
-    // beyond-05 counts lines rather than serving; its main uses the pool
-    // of beyond-02's library, which `start` writes as src/lib.rs.
-    check_found(&project_from("beyond-05-pool-for-other-work", true))
-        .success()
-        .stdout(predicate::str::contains(
-            "Your project is at beyond-05-pool-for-other-work: ",
-        ))
-        .stdout(predicate::str::contains(
-            "✓ `cargo run -- stages` prints what beyond-05-pool-for-other-work prints",
-        ))
-        .stdout(predicate::str::contains(
-            "✓ it ends as beyond-05-pool-for-other-work does (exit status: 0)",
-        ));
 }

@@ -6,6 +6,7 @@
 //! ([`readme`]), and, on Linux, what the tests do with processes and
 //! networks ([`linux`]).
 
+pub mod projects;
 pub mod readme;
 pub mod records;
 pub mod toolchain;

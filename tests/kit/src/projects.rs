@@ -1,0 +1,60 @@
+//! Readers' projects for the tests of the check and the tour, laid out as a
+//! reader's `hello` project is, in folders of their own under
+//! `target/tour-tests/`. Files are written only when they differ, so that a
+//! warm run does not rebuild the project.
+
+use std::path::PathBuf;
+
+use companion::compile::root;
+use companion::reader::scaffold;
+use companion::registry::find;
+
+/// A reader's project that is the step `step` as `start` writes it (without
+/// hello.html and 404.html when `pages` is false).
+pub fn project_from(step: &str, pages: bool) -> PathBuf {
+    let dir = root().join(format!(
+        "target/tour-tests/projects/{step}{}",
+        if pages { "" } else { "-no-html" }
+    ));
+    let step = find(step).expect("a step");
+    scaffold::write(step, &dir).unwrap();
+    if !pages {
+        for file in ["hello.html", "404.html"] {
+            let _ = std::fs::remove_file(dir.join(file));
+        }
+    }
+    dir
+}
+
+/// A project at `step` in a folder named `test`, with `edit` made to each
+/// of its `files` (the edit must change each of them).
+pub fn edited_project(
+    test: &str,
+    step: &str,
+    files: &[&str],
+    edit: impl Fn(&str) -> String,
+) -> PathBuf {
+    let dir = root().join("target/tour-tests/edited").join(test);
+    let step = find(step).unwrap();
+    for (rel, text) in scaffold::files(step).unwrap() {
+        if files.contains(&rel) {
+            assert_ne!(edit(&text), text, "{test}: the edit of {rel} took");
+        }
+    }
+    scaffold::write(step, &dir).unwrap();
+    for rel in files {
+        let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+        let edited = edit(&text);
+        if edited != text {
+            std::fs::write(dir.join(rel), edited).unwrap();
+        }
+    }
+    dir
+}
+
+/// A folder of the test `test`'s own, not there yet.
+pub fn fresh_dir(test: &str) -> PathBuf {
+    let dir = root().join("target/tour-tests/started").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}

@@ -1,0 +1,350 @@
+//! The check of a reader's project (`companion::check`), through the
+//! library: each verdict the tour shows, made against projects laid out as
+//! a reader's, typed as the book has them, typed by hand, and with the
+//! mistakes readers make. The tour's own tests (`tour.rs`) only check that
+//! the CLI shows them.
+
+use std::path::Path;
+
+use companion::check::{self, Verdict};
+use companion::reader::Project;
+use companion::registry::resolve;
+use companion::server::StartError;
+use companion::Error;
+use kit::projects::{edited_project, project_from};
+
+/// The verdicts of `check <step> <project>`.
+fn evaluate(step: &str, project: &Path) -> Result<Vec<Verdict>, Error> {
+    check::evaluate(resolve(step).unwrap(), &Project::open(project).unwrap())
+}
+
+/// The verdicts' texts, each with ✓ or ✗, one a line.
+fn lines(verdicts: &[Verdict]) -> String {
+    verdicts
+        .iter()
+        .map(|v| format!("{} {}\n", if v.holds { "✓" } else { "✗" }, v.text))
+        .collect()
+}
+
+#[test]
+fn a_project_that_is_the_step_does_what_it_does() {
+    let verdicts = evaluate("20-20", &project_from("listing-20-20", true)).unwrap();
+    let text = lines(&verdicts);
+    assert!(verdicts.iter().all(|v| v.holds), "{text}");
+    assert!(
+        text.contains("✓ GET /: HTTP/1.1 200 OK with your hello.html\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ `/` does not wait behind `/sleep`\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ it prints what the chapter's server prints\n"),
+        "{text}"
+    );
+    let step = resolve("20-20").unwrap();
+    assert_eq!(
+        check::summary(step, &verdicts),
+        "Your project does what listing-20-20 does."
+    );
+}
+
+#[test]
+fn a_rust_2024_project_at_listing_21_20_does_what_it_does() {
+    let project = project_from("listing-21-20", true);
+    assert!(std::fs::read_to_string(project.join("Cargo.toml"))
+        .unwrap()
+        .contains("edition = \"2024\""));
+    let verdicts = evaluate("21-20", &project).unwrap();
+    assert!(verdicts.iter().all(|v| v.holds), "{}", lines(&verdicts));
+    assert!(lines(&verdicts).contains("✓ `/` does not wait behind `/sleep`"));
+}
+
+#[test]
+fn a_while_let_pool_is_told_it_serialises_jobs() {
+    let verdicts = evaluate("20-20", &project_from("listing-20-21", true)).unwrap();
+    let text = lines(&verdicts);
+    assert!(
+        text.contains("✗ `/` still waits behind `/sleep`: your pool serialises jobs"),
+        "{text}"
+    );
+    assert!(text.contains("see listing 20-21"), "{text}");
+    assert_eq!(
+        check::summary(resolve("20-20").unwrap(), &verdicts),
+        "1 of 5 behaviours differ from listing-20-20."
+    );
+}
+
+#[test]
+fn a_failing_step_wants_the_same_error_codes() {
+    let project = project_from("listing-20-22", true);
+    let verdicts = evaluate("20-22", &project).unwrap();
+    assert_eq!(
+        lines(&verdicts),
+        "✓ your project fails to compile with E0507, as the chapter's does at this step\n"
+    );
+    assert_eq!(verdicts[0].shown, None);
+    let verdicts = evaluate("no-listing-04", &project).unwrap();
+    assert!(
+        verdicts[0]
+            .text
+            .contains("yours: it fails with E0507, the error the chapter shows at listing-20-22"),
+        "{}",
+        verdicts[0].text
+    );
+    let shown = verdicts[0].shown.as_deref().unwrap_or_default();
+    assert!(
+        shown.contains("E0507"),
+        "the compiler's output goes with it: {shown}"
+    );
+}
+
+#[test]
+fn a_missing_page_is_one_sentence_naming_its_listing() {
+    let error = evaluate("20-05", &project_from("listing-20-05", false)).unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("hello.html is missing from "), "{text}");
+    assert!(
+        text.ends_with("it is listing 20-4: `cargo run -- show 20-4`)"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1);
+    // A chapter-21 reader is sent to chapter 21's listing.
+    let error = evaluate("21-05", &project_from("listing-20-05", false)).unwrap_err();
+    assert!(error
+        .to_string()
+        .ends_with("it is listing 21-4: `cargo run -- show 21-4`)"));
+}
+
+#[test]
+fn a_project_that_does_not_build_gives_the_compiler_output_and_why() {
+    let project = project_from("listing-20-12", true);
+    assert!(evaluate("20-12", &project).unwrap()[0].holds);
+    let error = evaluate("20-11", &project).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("does not build (the compiler's output is above), where listing-20-11 builds; it fails with E0433, the error the chapter shows at listing-20-12"),
+        "{error}"
+    );
+    assert!(error.compiler_output().unwrap().contains("error[E0433]"));
+}
+
+#[test]
+fn a_folder_that_is_not_a_cargo_project_is_refused_in_one_sentence() {
+    let empty = companion::compile::root().join("target/tour-tests/not-a-project");
+    std::fs::create_dir_all(&empty).unwrap();
+    let error = Project::open(&empty).unwrap_err().to_string();
+    assert!(
+        error.starts_with("there is no cargo project at "),
+        "{error}"
+    );
+    assert!(error.ends_with(": it has no Cargo.toml"), "{error}");
+    let error = Project::open(Path::new("/no/such/folder")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "/no/such/folder is not a folder: give the path of your cargo project"
+    );
+}
+
+#[test]
+fn a_server_on_another_port_is_told_which() {
+    let dir = edited_project("other-port", "listing-20-05", &["src/main.rs"], |main| {
+        main.replace("7878", "7879")
+    });
+    let error = evaluate("20-05", &dir).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Server(StartError::ListensElsewhere { port: 7879 })
+        ),
+        "{error:?}"
+    );
+    assert!(error
+        .to_string()
+        .starts_with("the server listens on port 7879, not on 127.0.0.1:7878"));
+}
+
+#[test]
+fn a_server_that_never_answers_is_told_so_within_seconds() {
+    // Listing 20-3 reading lines to the end of a request that never ends.
+    let dir = edited_project("never-answers", "listing-20-03", &["src/main.rs"], |main| {
+        main.lines()
+            .filter(|l| !l.contains("take_while"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    });
+    let started = std::time::Instant::now();
+    let verdicts = evaluate("20-03", &dir).unwrap();
+    let text = lines(&verdicts);
+    assert_eq!(verdicts.len(), 1, "{text}");
+    assert!(
+        text.starts_with(
+            "✗ your server takes connections and never lets go of them: no request got a byte \
+             back within 3 s"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("one connection at a time"), "{text}");
+    // Its first request waits 3 s and the rest of its session is skipped:
+    // told well before a second request's time would have run out too.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn a_command_step_is_run_as_a_command() {
+    // beyond-05 counts lines rather than serving; its main uses the pool
+    // of beyond-02's library, which `start` writes as src/lib.rs.
+    let verdicts = evaluate(
+        "beyond-05",
+        &project_from("beyond-05-pool-for-other-work", true),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&verdicts),
+        "✓ `cargo run -- stages` prints what beyond-05-pool-for-other-work prints\n\
+         ✓ it ends as beyond-05-pool-for-other-work does (exit status: 0)\n"
+    );
+}
+
+/// Where a project is, found, and why.
+fn locate(dir: &Path) -> check::Located {
+    check::locate(&Project::open(dir).unwrap()).unwrap()
+}
+
+#[test]
+fn a_project_is_found_at_its_step_and_told_why() {
+    let located = locate(&project_from("listing-20-05", true));
+    assert_eq!(
+        located.why(),
+        [
+            "Your project is at listing 20-5: Send hello.html as the body, with a Content-Length header",
+            "  its code is that step's, once comments, layout and the names you chose are set aside",
+            "  it builds, as listing-20-05 does",
+        ]
+    );
+    // Listing 20-4 is hello.html: the code is 20-3's, and no project can
+    // tell the two apart.
+    let located = locate(&project_from("listing-20-04", true));
+    assert_eq!(located.step().name, "listing-20-03");
+    assert!(located.why().contains(
+        &"  listing-20-04 has the very same code, so no project can tell it apart from \
+          listing-20-03"
+            .to_string()
+    ));
+    // A step that fails to compile is found by its code and its error.
+    let located = locate(&project_from("listing-20-22", true));
+    assert_eq!(located.step().name, "listing-20-22");
+    assert!(located.checkable());
+    assert_eq!(
+        located.why()[2],
+        "  it fails to build with E0507, as listing-20-22 does: the chapter shows that error here"
+    );
+}
+
+#[test]
+fn a_project_typed_by_hand_is_found_and_checked() {
+    // Listing 20-9 as a reader might type it: a package of another name,
+    // Rust 2024, comments and blank lines of their own, other names for
+    // their variables. (A step without `/sleep`, so the check is quick;
+    // `reader::detect`'s tests have the same for every kind of step, the
+    // crate's own name in `use` included.)
+    let dir = edited_project(
+        "typed-by-hand",
+        "listing-20-09",
+        &["Cargo.toml", "src/main.rs"],
+        |text| {
+            text.replace("name = \"hello\"", "name = \"my-server\"")
+                .replace("edition = \"2021\"", "edition = \"2024\"")
+                .replace("fn main() {", "// my server\nfn main() {\n")
+                .replace("listener", "incoming_connections")
+                .replace("contents", "page")
+        },
+    );
+    let project = Project::open(&dir).unwrap();
+    assert_eq!(
+        (project.package.as_str(), project.edition.as_str()),
+        ("my-server", "2024")
+    );
+    let located = check::locate(&project).unwrap();
+    assert_eq!(located.step().name, "listing-20-09");
+    assert_eq!(located.found.alike, 1.0);
+    let verdicts = check::evaluate(located.step(), &project).unwrap();
+    assert!(verdicts.iter().all(|v| v.holds), "{}", lines(&verdicts));
+}
+
+#[test]
+fn a_watch_reports_the_step_its_verdicts_and_the_next_step() {
+    use companion::watch::{report, Checked};
+    let report = report(&project_from("listing-20-06", true)).unwrap();
+    assert_eq!(report.located.step().name, "listing-20-06");
+    let Checked::Verdicts(verdicts) = &report.checked else {
+        panic!("{:?}", report.checked);
+    };
+    assert!(verdicts.iter().all(|v| v.holds), "{}", lines(verdicts));
+    assert_eq!(report.next().map(|s| s.name), Some("listing-20-07"));
+
+    // One that does not build as its step: the compiler's output is the
+    // report.
+    let broken = edited_project("watch-broken", "listing-20-06", &["src/main.rs"], |main| {
+        main.replace("let buf_reader", "let buf_reader: u8")
+    });
+    let report = companion::watch::report(&broken).unwrap();
+    assert!(
+        matches!(report.checked, Checked::DoesNotBuild),
+        "{:?}",
+        report.checked
+    );
+    assert!(report
+        .located
+        .compiler_output
+        .as_deref()
+        .is_some_and(|out| out.contains("error[E0308]")));
+}
+
+/// `start` and then the check for every step, without the tour: each
+/// project is found as its step (or a step with the very same code, named),
+/// and passes the check against it. Some two hundred builds and servers:
+/// too slow for every `cargo test` (the detection half runs for every step
+/// in the library's own tests), so it runs on demand:
+/// `cargo test --test suite -- --ignored every_step_s_project_is_found_and_passes`.
+#[test]
+#[ignore = "minutes: every step built and checked as a reader's project"]
+fn every_step_s_project_is_found_and_passes() {
+    use companion::registry::STEPS;
+    let base = kit::projects::fresh_dir("start-and-check");
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = STEPS
+            .chunks(STEPS.len().div_ceil(8))
+            .map(|steps| {
+                let base = &base;
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for step in steps {
+                        let dir = base.join(step.name);
+                        companion::reader::scaffold::write(step, &dir).unwrap();
+                        let project = Project::open(&dir).unwrap();
+                        let outcome = check::locate(&project).and_then(|located| {
+                            let found =
+                                located.step() == step || located.found.twins.contains(&step);
+                            check::evaluate(located.step(), &project).map(|v| (found, v))
+                        });
+                        match outcome {
+                            Ok((true, verdicts)) if verdicts.iter().all(|v| v.holds) => {}
+                            Ok((found, verdicts)) => failures.push(format!(
+                                "{}: found as itself: {found}\n{}",
+                                step.name,
+                                lines(&verdicts)
+                            )),
+                            Err(error) => failures.push(format!("{}: {error}", step.name)),
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
