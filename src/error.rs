@@ -43,6 +43,18 @@ pub enum Error {
     #[error("{} is not a folder: give the path of your cargo project", .0.display())]
     NotAFolder(PathBuf),
 
+    #[error("{} is a file: give a folder for the project", .0.display())]
+    NotAFolderToWrite(PathBuf),
+
+    /// `start` without `--force`, where a project (or other files) is.
+    #[error(
+        "{} already has a project ({what}): `start` never overwrites one; add --force to \
+         replace the tour's files in it (Cargo.toml, src/main.rs, src/lib.rs, hello.html, \
+         404.html) and nothing else",
+        dir.display()
+    )]
+    ProjectExists { dir: PathBuf, what: String },
+
     #[error("there is no cargo project at {}: it has no Cargo.toml", .0.display())]
     NoManifest(PathBuf),
 

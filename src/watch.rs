@@ -8,7 +8,6 @@ use std::time::SystemTime;
 
 use crate::check::{self, Located, Verdict};
 use crate::reader::Project;
-use crate::registry::Step;
 use crate::Result;
 
 /// Whether a change to `path` is one to the reader's code, not to the
@@ -81,13 +80,6 @@ pub enum Checked {
     /// The check could not be made (a page missing, a server that did not
     /// start): why, in one sentence.
     Failed(String),
-}
-
-impl Report {
-    /// The step after the project's, on its track.
-    pub fn next(&self) -> Option<&'static Step> {
-        self.located.step().next()
-    }
 }
 
 /// Read the project in `dir`, find its step and check it.

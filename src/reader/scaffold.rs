@@ -55,6 +55,69 @@ fn manifest(step: &Step) -> String {
     manifest
 }
 
+/// What `start` did: the files it wrote, and those it replaced (with
+/// whether it removed one the step has none of).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    pub written: Vec<&'static str>,
+    pub replaced: Vec<(&'static str, Replaced)>,
+}
+
+/// What became of a file `start` found in the folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replaced {
+    Rewritten,
+    /// Removed: the step has none (`src/lib.rs` before the pool).
+    Removed,
+}
+
+/// `start`: write the project of `step` into `dir`, never over a project
+/// or a folder with files of its own unless `force`, and then only the
+/// tour's files.
+pub fn start(step: &'static Step, dir: &Path, force: bool) -> Result<Started> {
+    if dir.is_file() {
+        return Err(Error::NotAFolderToWrite(dir.to_path_buf()));
+    }
+    let present: Vec<&'static str> = TOUR_FILES
+        .iter()
+        .copied()
+        .filter(|rel| dir.join(rel).exists())
+        .collect();
+    let others = dir.is_dir()
+        && std::fs::read_dir(dir)
+            .map_err(Error::read(dir))?
+            .flatten()
+            .any(|e| {
+                let name = e.file_name();
+                let name = name.to_str().unwrap_or("");
+                !matches!(name, "src" | "target" | "Cargo.lock") && !TOUR_FILES.contains(&name)
+            });
+    if !force && (!present.is_empty() || others) {
+        return Err(Error::ProjectExists {
+            dir: dir.to_path_buf(),
+            what: if present.is_empty() {
+                "files of its own".to_string()
+            } else {
+                present.join(", ")
+            },
+        });
+    }
+    let written: Vec<&'static str> = files(step)?.into_iter().map(|(rel, _)| rel).collect();
+    write(step, dir)?;
+    let replaced = present
+        .into_iter()
+        .map(|rel| {
+            let what = if written.contains(&rel) {
+                Replaced::Rewritten
+            } else {
+                Replaced::Removed
+            };
+            (rel, what)
+        })
+        .collect();
+    Ok(Started { written, replaced })
+}
+
 /// Write the project of `step` into `dir` (made if missing), replacing the
 /// tour's files there and removing a `src/lib.rs` the step does not have.
 /// Files that already hold what they should are left alone (so that cargo
@@ -147,5 +210,35 @@ mod tests {
         assert!(manifest.contains("rayon = \"1\""), "{manifest}");
         let manifest = &files_of("listing-21-25")[0].1;
         assert!(manifest.ends_with("[dependencies]\n"), "{manifest}");
+    }
+
+    #[test]
+    fn start_never_writes_over_a_project_unless_forced_and_then_says_what() {
+        let dir = std::env::temp_dir().join(format!("scaffold-start-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pool = find("listing-20-20").unwrap();
+        let started = start(pool, &dir, false).unwrap();
+        assert_eq!(started.replaced, []);
+        assert!(started.written.contains(&"src/lib.rs"));
+        let again = start(find("listing-20-10").unwrap(), &dir, false).unwrap_err();
+        assert!(
+            again
+                .to_string()
+                .contains("already has a project (Cargo.toml, src/main.rs"),
+            "{again}"
+        );
+        let forced = start(find("listing-20-10").unwrap(), &dir, true).unwrap();
+        assert!(forced.replaced.contains(&("src/lib.rs", Replaced::Removed)));
+        assert!(forced
+            .replaced
+            .contains(&("src/main.rs", Replaced::Rewritten)));
+        assert!(!dir.join("src/lib.rs").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A folder with files of its own is not written over either.
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let own = start(pool, &dir, false).unwrap_err();
+        assert!(own.to_string().contains("(files of its own)"), "{own}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

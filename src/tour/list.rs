@@ -7,7 +7,7 @@ use companion::registry::{Kind, Outcome, Track, STEPS};
 use super::{progress, BOLD, DIM};
 
 pub fn list() -> anyhow::Result<ExitCode> {
-    let next = progress::next_step();
+    let next = progress::up_next();
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
         let title = step.section.heading(step.track);

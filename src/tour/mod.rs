@@ -30,7 +30,7 @@ pub fn main() -> ExitCode {
         std::process::exit(130);
     });
     let result = match cli.command {
-        None => next::next(true),
+        None => next::where_you_are(true),
         Some(Command::List) => list::list(),
         Some(Command::Show { step, plain }) => show::show(&step, plain),
         Some(Command::Run { step }) => run::run(&step),
@@ -38,7 +38,7 @@ pub fn main() -> ExitCode {
             Some(path) => check::check(&first, &path),
             None => check::check_found(std::path::Path::new(&first)),
         },
-        Some(Command::Next) => next::next(false),
+        Some(Command::Next) => next::where_you_are(false),
         Some(Command::Start { step, dir, force }) => start::start(&step, &dir, force),
         Some(Command::Watch { path }) => watch::watch(&path),
     };

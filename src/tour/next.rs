@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::{progress, BOLD};
 
-pub fn next(with_commands: bool) -> anyhow::Result<ExitCode> {
+pub fn where_you_are(with_commands: bool) -> anyhow::Result<ExitCode> {
     match progress::furthest() {
         None => println!("You have not started yet."),
         Some((step, what)) => println!(
@@ -13,7 +13,7 @@ pub fn next(with_commands: bool) -> anyhow::Result<ExitCode> {
             step.label()
         ),
     }
-    match progress::next_step() {
+    match progress::up_next() {
         None => println!(
             "That was the last step of the chapter. book/src/next.md has ideas for what to do next."
         ),

@@ -53,7 +53,7 @@ pub fn furthest() -> Option<(&'static Step, String)> {
 
 /// The step to do next: the one after the furthest on its track, or the
 /// first.
-pub fn next_step() -> Option<&'static Step> {
+pub fn up_next() -> Option<&'static Step> {
     match furthest() {
         None => STEPS.first(),
         Some((step, _)) => step.next(),

@@ -253,7 +253,7 @@ fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
             );
         }
     }
-    let next = report.next();
+    let next = report.located.step().next();
     match next {
         Some(next) => out.push_str(&format!(
             "\nNext: {}: {}\n  cargo run -- show {}    # its code, and what it changes\n",

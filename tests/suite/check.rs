@@ -283,7 +283,10 @@ fn a_watch_reports_the_step_its_verdicts_and_the_next_step() {
         panic!("{:?}", report.checked);
     };
     assert!(verdicts.iter().all(|v| v.holds), "{}", lines(verdicts));
-    assert_eq!(report.next().map(|s| s.name), Some("listing-20-07"));
+    assert_eq!(
+        report.located.step().next().map(|s| s.name),
+        Some("listing-20-07")
+    );
 
     // One that does not build as its step: the compiler's output is the
     // report.
