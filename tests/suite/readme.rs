@@ -36,3 +36,39 @@ fn ci_runs_the_readme_test_command() {
     let ci = common::read_repo(".ci/run");
     assert!(ci.lines().any(|l| l.trim() == "cargo test --locked"));
 }
+
+/// README's way to run the final server without cargo (offline, with no
+/// crates fetched): its `rustc` line builds the step alone, `lib.rs`
+/// included through `main.rs`. Built again only when the stages change.
+#[test]
+fn readme_s_rustc_line_builds_the_final_server_without_cargo() {
+    let readme = common::read_repo("README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("rustc "))
+        .expect("README has a rustc line");
+    let (build, _run) = line.split_once(" && ").expect("rustc ... && run");
+    let args: Vec<&str> = build.split_whitespace().collect();
+    assert_eq!(
+        args,
+        [
+            "rustc",
+            "--edition",
+            "2021",
+            "stages/listing-20-25/main.rs",
+            "-o",
+            "target/listing-20-25"
+        ]
+    );
+    // The same command, into the checks' own build directory.
+    let out = companion::compile::stages_target_dir().join("readme/listing-20-25");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let mut rustc = std::process::Command::new(args[0]);
+    rustc
+        .args(&args[1..5])
+        .arg(&out)
+        .current_dir(companion::compile::root());
+    let built = crate::records::run("readme rustc", rustc, |_| out.is_file());
+    assert!(built.success, "{}", built.stderr);
+    assert!(out.is_file());
+}
