@@ -132,22 +132,22 @@ impl Error {
         }
     }
 
-    pub(crate) fn read(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
+    /// The error of a failed `doing` ("read", "write") of `path`.
+    fn file(doing: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
         let path = path.into();
         move |source| Error::File {
-            doing: "read",
+            doing,
             path,
             source,
         }
     }
 
+    pub(crate) fn read(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
+        Error::file("read", path)
+    }
+
     pub(crate) fn write(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
-        let path = path.into();
-        move |source| Error::File {
-            doing: "write",
-            path,
-            source,
-        }
+        Error::file("write", path)
     }
 
     pub(crate) fn run(program: impl std::fmt::Display) -> impl FnOnce(io::Error) -> Error {
