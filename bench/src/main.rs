@@ -121,7 +121,7 @@ impl Contender {
                 "hyper, connections kept open for more requests",
             ),
             _ => {
-                let step = steps::resolve(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let step = registry::resolve(name)?;
                 if !step.is_server() {
                     bail!("{} is not a server the benchmark can load", step.name);
                 }
