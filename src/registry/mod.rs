@@ -677,14 +677,6 @@ pub fn find(name: &str) -> Option<&'static Step> {
     STEPS.iter().find(|s| s.name == name)
 }
 
-/// The first step of `track`.
-pub fn first_of(track: Track) -> &'static Step {
-    STEPS
-        .iter()
-        .find(|s| s.track == track)
-        .expect("every track has steps")
-}
-
 /// The page listing that is `file` (listing 20-4 for `hello.html`) on
 /// `track`, or on the main line where the track has none.
 pub fn page_listing(file: &str, track: Track) -> Option<&'static Step> {
