@@ -4,6 +4,7 @@
 //! layout, the names of their own variables, and their crate's name.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 
 use super::{scaffold, Project};
 use crate::registry::{Outcome, Step, STEPS};
@@ -168,7 +169,8 @@ const KEYWORDS: &[&str] = &[
 /// crate name read as `hello`; and every name a reader chooses freely (a
 /// lowercase name that is not a keyword, not called, not a path and not
 /// reached with `.`: their variables, parameters and bindings) renamed
-/// `v0`, `v1`, ... in the order they first appear.
+/// `v0`, `v1`, ... in the order they first appear. A lifetime (`'a`,
+/// `'static`) is one token, not a name, and stays as it is.
 pub fn tokens(source: &str, own_crate: &str) -> Vec<String> {
     let raw = lex(source);
     let mut names: HashMap<String, String> = HashMap::new();
@@ -237,110 +239,106 @@ fn rename_in_format(token: &str, names: &mut HashMap<String, String>) -> String 
     out
 }
 
-/// Split Rust source into tokens: names and numbers, string and character
-/// literals whole, every other character on its own; comments and
-/// whitespace dropped.
+/// Split Rust source into tokens as the compiler does (proc-macro2's
+/// lexer): names whole, literals whole as written (strings, raw strings,
+/// byte strings, characters, numbers), a lifetime (`'a`) one token, every
+/// other character on its own, a group's delimiters among them; comments,
+/// doc comments included, and whitespace dropped.
+///
+/// A file being edited often does not lex: a `{` not closed yet, a string
+/// not ended. Where proc-macro2 stops (at the `{` never closed, the `}`
+/// that closes nothing, the `"` of a string that never ends), that
+/// character is a token of its own, and the text before it and the text
+/// after it are each lexed in the same way. So whatever lexes is tokenised
+/// as in a file that lexes, and, groups being flattened, a file with a
+/// brace missing has every token it would have with the brace, but the
+/// brace.
 fn lex(source: &str) -> Vec<String> {
-    let chars: Vec<char> = source.chars().collect();
     let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '/' && chars.get(i + 1) == Some(&'/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            let mut depth = 0;
-            while i < chars.len() {
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if c == 'r'
-            && matches!(chars.get(i + 1), Some('"' | '#'))
-            && raw_string_at(&chars, i)
-        {
-            let start = i;
-            i += 1;
-            let mut hashes = 0;
-            while chars[i] == '#' {
-                hashes += 1;
-                i += 1;
-            }
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '"' && (0..hashes).all(|h| chars.get(i + 1 + h) == Some(&'#')) {
-                    i += 1 + hashes;
-                    break;
-                }
-                i += 1;
-            }
-            tokens.push(chars[start..i.min(chars.len())].iter().collect());
-        } else if c == '"' || (c == 'b' && chars.get(i + 1) == Some(&'"')) {
-            let start = i;
-            i += if c == 'b' { 2 } else { 1 };
-            while i < chars.len() && chars[i] != '"' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-            i += 1;
-            tokens.push(chars[start..i.min(chars.len())].iter().collect());
-        } else if c == '\'' {
-            // A character literal ('a', '\n') or a lifetime ('a).
-            let end = if chars.get(i + 1) == Some(&'\\') {
-                chars[i + 2..]
-                    .iter()
-                    .position(|&c| c == '\'')
-                    .map(|p| i + 3 + p)
-            } else if chars.get(i + 2) == Some(&'\'') {
-                Some(i + 3)
-            } else {
-                None
-            };
-            match end {
-                Some(end) => {
-                    tokens.push(chars[i..end].iter().collect());
-                    i = end;
-                }
-                None => {
-                    tokens.push("'".to_string());
-                    i += 1;
-                }
-            }
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            tokens.push(chars[start..i].iter().collect());
-        } else {
-            tokens.push(c.to_string());
-            i += 1;
+    // The parts of `source` still to read, the first last, each with
+    // whether it is to be lexed or is one token as it is.
+    let mut parts = vec![(source, true)];
+    while let Some((text, to_lex)) = parts.pop() {
+        if !to_lex {
+            tokens.push(text.to_string());
+            continue;
         }
+        match proc_macro2::TokenStream::from_str(text) {
+            Ok(stream) => flatten(stream, text, &mut tokens),
+            Err(error) => {
+                let at = error.span().byte_range().start;
+                if let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+                    let after = at + c.len_utf8();
+                    parts.extend([
+                        (&text[after..], true),
+                        (&text[at..after], false),
+                        (&text[..at], true),
+                    ]);
+                }
+            }
+        }
+        // proc-macro2 keeps on this thread every text it lexed, for its
+        // spans; none is used any more.
+        proc_macro2::extra::invalidate_current_thread_spans();
     }
     tokens
 }
 
-/// Whether `r` at `i` starts a raw string (`r"..."`, `r#"..."#`), not a
-/// name that ends in r before a `#`.
-fn raw_string_at(chars: &[char], i: usize) -> bool {
-    let starts_name = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
-    let mut j = i + 1;
-    while chars.get(j) == Some(&'#') {
-        j += 1;
+/// `stream`'s tokens (lexed from `source`) onto `tokens`, as [`lex`] has
+/// them.
+fn flatten(stream: proc_macro2::TokenStream, source: &str, tokens: &mut Vec<String>) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut trees = stream.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                if !open.is_empty() && !written(group.span(), open, source) {
+                    // A doc comment's `[doc = "..."]`.
+                    continue;
+                }
+                if !open.is_empty() {
+                    tokens.push(open.to_string());
+                }
+                flatten(group.stream(), source, tokens);
+                if !close.is_empty() {
+                    tokens.push(close.to_string());
+                }
+            }
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char().to_string();
+                if matches!(punct.as_char(), '#' | '!') && !written(punct.span(), &c, source) {
+                    // A doc comment's `#` or `#!`.
+                    continue;
+                }
+                match trees.peek() {
+                    Some(TokenTree::Ident(name)) if c == "'" => {
+                        tokens.push(format!("'{name}"));
+                        trees.next();
+                    }
+                    _ => tokens.push(c),
+                }
+            }
+            TokenTree::Ident(ident) => tokens.push(ident.to_string()),
+            TokenTree::Literal(literal) => tokens.push(literal.to_string()),
+        }
     }
-    !starts_name && chars.get(j) == Some(&'"')
+}
+
+/// Whether a token of `span` is in `source` as `text` begins: proc-macro2
+/// reads a doc comment (`/// x`, `//! x`, `/** x */`) as the attribute it
+/// stands for (`#[doc = " x"]`, `#![doc = " x"]`), each of its tokens
+/// spanning the comment, so that they are not. An attribute written as one,
+/// `#[doc = "..."]`, is, and is kept as the code it is.
+fn written(span: proc_macro2::Span, text: &str, source: &str) -> bool {
+    source
+        .get(span.byte_range().start..)
+        .is_some_and(|rest| rest.starts_with(text))
 }
 
 #[cfg(test)]
@@ -493,5 +491,136 @@ mod tests {
                 ")"
             ]
         );
+    }
+
+    #[test]
+    fn raw_strings_end_at_their_own_quote_and_hashes() {
+        assert_eq!(
+            lex(r###"let s = r#"a "b" c"#; r##"x"#y"##.len()"###),
+            [
+                "let",
+                "s",
+                "=",
+                r##"r#"a "b" c"#"##,
+                ";",
+                r###"r##"x"#y"##"###,
+                ".",
+                "len",
+                "(",
+                ")"
+            ]
+        );
+        // A name ending in r before a `#` is a name.
+        assert_eq!(lex("bar#x"), ["bar", "#", "x"]);
+    }
+
+    #[test]
+    fn block_comments_nest() {
+        assert_eq!(lex("a /* a /* b */ c */ b /**/ c"), ["a", "b", "c"]);
+        assert_eq!(lex("a /* /* */ */ */ b"), ["a", "*", "/", "b"]);
+    }
+
+    #[test]
+    fn characters_are_literals_and_lifetimes_one_token() {
+        assert_eq!(
+            lex(r"'a' '\'' '\\' '\u{7f}' 'a 'static '_"),
+            ["'a'", r"'\''", r"'\\'", r"'\u{7f}'", "'a", "'static", "'_"]
+        );
+        assert_eq!(
+            lex("fn f<'a>(x: &'a str) -> char { 'a' }"),
+            [
+                "fn", "f", "<", "'a", ">", "(", "x", ":", "&", "'a", "str", ")", "-", ">", "char",
+                "{", "'a'", "}"
+            ]
+        );
+        // A lifetime is not a name a reader chose for a variable: `'a`
+        // stays as it is, and the parameter `a` is renamed on its own.
+        assert_eq!(
+            tokens(
+                "fn f<'a>(a: &'a str) -> Box<dyn Fn() + 'static> {}",
+                "hello"
+            ),
+            [
+                "fn", "v0", "<", "'a", ">", "(", "v1", ":", "&", "'a", "v2", ")", "-", ">", "Box",
+                "<", "dyn", "Fn", "(", ")", "+", "'static", ">", "{", "}"
+            ]
+        );
+    }
+
+    #[test]
+    fn doc_comments_are_set_aside_like_comments() {
+        let documented = "//! The pool.\n\n/// A pool.\npub struct ThreadPool;\n/** New. */\n#[inline]\nfn new() { /*! Inner. */ }\n";
+        assert_eq!(
+            lex(documented),
+            [
+                "pub",
+                "struct",
+                "ThreadPool",
+                ";",
+                "#",
+                "[",
+                "inline",
+                "]",
+                "fn",
+                "new",
+                "(",
+                ")",
+                "{",
+                "}"
+            ]
+        );
+        assert_eq!(
+            tokens(documented, "hello"),
+            tokens("pub struct ThreadPool; #[inline] fn new() {}", "hello")
+        );
+        // Four slashes are an ordinary comment; an attribute written as one
+        // is code, and kept.
+        assert_eq!(
+            lex("//// x\n#![doc = \"y\"]\n#[doc = \"z\"]"),
+            ["#", "!", "[", "doc", "=", "\"y\"", "]", "#", "[", "doc", "=", "\"z\"", "]"]
+        );
+    }
+
+    #[test]
+    fn byte_strings_and_byte_characters_are_whole() {
+        assert_eq!(
+            lex(r###"b"GET / HTTP/1.1\r\n" b'a' b'\'' br#"a "b""# b"\"""###),
+            [
+                r#"b"GET / HTTP/1.1\r\n""#,
+                "b'a'",
+                r"b'\''",
+                r###"br#"a "b""#"###,
+                r#"b"\"""#
+            ]
+        );
+    }
+
+    #[test]
+    fn comment_marks_in_strings_are_the_string_s() {
+        assert_eq!(
+            lex(r#"f("http://x", "/* y", '/') // z"#),
+            ["f", "(", r#""http://x""#, ",", r#""/* y""#, ",", "'/'", ")"]
+        );
+    }
+
+    #[test]
+    fn what_does_not_lex_is_lexed_around() {
+        // A brace not closed, one that closes nothing, a parenthesis that
+        // closes a bracket: the same tokens as the delimiters would have.
+        assert_eq!(
+            lex("fn main() { let x = (1;"),
+            ["fn", "main", "(", ")", "{", "let", "x", "=", "(", "1", ";"]
+        );
+        assert_eq!(lex("a) } b"), ["a", ")", "}", "b"]);
+        assert_eq!(lex("f([1)]"), ["f", "(", "[", "1", ")", "]"]);
+        // A string not ended: its quote on its own, and what follows read
+        // as code.
+        assert_eq!(
+            lex("let s = \"abc\nlet t = 1;"),
+            ["let", "s", "=", "\"", "abc", "let", "t", "=", "1", ";"]
+        );
+        // A block comment not ended, and characters that start no token.
+        assert_eq!(lex("a /* b"), ["a", "/", "*", "b"]);
+        assert_eq!(lex("a \\ ` € b"), ["a", "\\", "`", "€", "b"]);
     }
 }
