@@ -50,7 +50,7 @@ pub struct Found {
 /// breaks ties: a project that fails with E0599 is at a step that does.
 pub fn closest(project: &Project, built: Option<&Built>) -> Result<Found> {
     let own = crate_name(&project.package);
-    let theirs = tokens(&source(&project.main, project.lib.as_deref()), &own);
+    let theirs = project_tokens(&project.main, project.lib.as_deref(), &own);
     let steps = step_tokens()?;
     // Steps with the very same code are one candidate.
     let mut codes: Vec<(&Vec<String>, Vec<&'static Step>)> = Vec::new();
@@ -137,20 +137,20 @@ fn step_tokens() -> Result<&'static Vec<(&'static Step, Vec<String>)>> {
     let mut all = Vec::with_capacity(STEPS.len());
     for step in STEPS {
         let files: HashMap<&str, String> = scaffold::files(step)?.into_iter().collect();
-        let source = source(
-            &files["src/main.rs"],
-            files.get("src/lib.rs").map(|l| l.as_str()),
-        );
-        all.push((step, tokens(&source, "hello")));
+        let main = &files["src/main.rs"];
+        let lib = files.get("src/lib.rs").map(|l| l.as_str());
+        all.push((step, project_tokens(main, lib, "hello")));
     }
     Ok(TOKENS.get_or_init(|| all))
 }
 
-fn source(main: &str, lib: Option<&str>) -> String {
-    match lib {
-        Some(lib) => format!("{main}\n/* lib.rs */\n{lib}"),
-        None => main.to_string(),
-    }
+/// [`tokens`] of a project's `main.rs` then its `lib.rs`, each file lexed
+/// on its own: a string a reader has not ended yet in one does not run on
+/// into the other.
+fn project_tokens(main: &str, lib: Option<&str>, own_crate: &str) -> Vec<String> {
+    let mut raw = lex(main);
+    raw.extend(lib.map(lex).unwrap_or_default());
+    renamed(&raw, own_crate)
 }
 
 /// The name a package's library is `use`d by (`my-server` → `my_server`).
@@ -172,7 +172,11 @@ const KEYWORDS: &[&str] = &[
 /// `v0`, `v1`, ... in the order they first appear. A lifetime (`'a`,
 /// `'static`) is one token, not a name, and stays as it is.
 pub fn tokens(source: &str, own_crate: &str) -> Vec<String> {
-    let raw = lex(source);
+    renamed(&lex(source), own_crate)
+}
+
+/// `raw`, as [`lex`] splits a source, with its names as [`tokens`] has them.
+fn renamed(raw: &[String], own_crate: &str) -> Vec<String> {
     let mut names: HashMap<String, String> = HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
     for (i, token) in raw.iter().enumerate() {
