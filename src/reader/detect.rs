@@ -250,34 +250,54 @@ fn rename_in_format(token: &str, names: &mut HashMap<String, String>) -> String 
 /// doc comments included, and whitespace dropped.
 ///
 /// A file being edited often does not lex: a `{` not closed yet, a string
-/// not ended. Where proc-macro2 stops (at the `{` never closed, the `}`
-/// that closes nothing, the `"` of a string that never ends), that
+/// not ended. Where proc-macro2 stops at a delimiter (a `{` never closed, a
+/// `}` that closes nothing) or at a character that starts no token, that
 /// character is a token of its own, and the text before it and the text
-/// after it are each lexed in the same way. So whatever lexes is tokenised
-/// as in a file that lexes, and, groups being flattened, a file with a
-/// brace missing has every token it would have with the brace, but the
-/// brace.
+/// after it are each lexed in the same way: whatever lexes is tokenised as
+/// in a file that lexes, and, groups being flattened, a file with a brace
+/// missing has every token it would have with the brace, but the brace.
+/// Where it stops at a string not ended, that string is taken for one being
+/// typed: the rest of its line is one token, and lexing starts again on
+/// the next line. The compiler reads a string not ended on to the next `"`,
+/// so that strings start where code was down to the end of the file, where
+/// a last `"` is never closed: so in a file that does not lex, a string
+/// spanning lines (no step has one) is taken for a string not ended too.
 fn lex(source: &str) -> Vec<String> {
     let mut tokens = Vec::new();
+    // Whether `source` lexes, as far as is known.
+    let mut lexes = true;
     // The parts of `source` still to read, the first last, each with
     // whether it is to be lexed or is one token as it is.
-    let mut parts = vec![(source, true)];
-    while let Some((text, to_lex)) = parts.pop() {
+    let mut parts = vec![(0..source.len(), true)];
+    // What is left of `source` from `at` on: the rest of the line one
+    // token, lexing again from the next.
+    let from_string_not_ended = |at: usize| {
+        let end = source[at..].find('\n').map_or(source.len(), |n| at + n);
+        vec![(end..source.len(), true), (at..end, false)]
+    };
+    while let Some((part, to_lex)) = parts.pop() {
+        let text = &source[part.clone()];
         if !to_lex {
             tokens.push(text.to_string());
             continue;
         }
         match proc_macro2::TokenStream::from_str(text) {
-            Ok(stream) => flatten(stream, text, &mut tokens),
+            Ok(stream) => {
+                if let Some(at) = flatten(stream, text, &mut tokens, lexes) {
+                    parts = from_string_not_ended(part.start + at);
+                }
+            }
             Err(error) => {
-                let at = error.span().byte_range().start;
-                if let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
-                    let after = at + c.len_utf8();
-                    parts.extend([
-                        (&text[after..], true),
-                        (&text[at..after], false),
-                        (&text[..at], true),
-                    ]);
+                lexes = false;
+                let at = part.start + error.span().byte_range().start;
+                if let Some(c) = source[at..part.end].chars().next() {
+                    if c == '"' {
+                        parts = from_string_not_ended(at);
+                    } else {
+                        let after = at + c.len_utf8();
+                        parts.extend([(after..part.end, true), (at..after, false)]);
+                    }
+                    parts.push((part.start..at, true));
                 }
             }
         }
@@ -289,8 +309,14 @@ fn lex(source: &str) -> Vec<String> {
 }
 
 /// `stream`'s tokens (lexed from `source`) onto `tokens`, as [`lex`] has
-/// them.
-fn flatten(stream: proc_macro2::TokenStream, source: &str, tokens: &mut Vec<String>) {
+/// them; unless `strings_span_lines`, only up to a string literal that
+/// spans lines, whose start it returns.
+fn flatten(
+    stream: proc_macro2::TokenStream,
+    source: &str,
+    tokens: &mut Vec<String>,
+    strings_span_lines: bool,
+) -> Option<usize> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut trees = stream.into_iter().peekable();
     while let Some(tree) = trees.next() {
@@ -309,7 +335,10 @@ fn flatten(stream: proc_macro2::TokenStream, source: &str, tokens: &mut Vec<Stri
                 if !open.is_empty() {
                     tokens.push(open.to_string());
                 }
-                flatten(group.stream(), source, tokens);
+                let stopped = flatten(group.stream(), source, tokens, strings_span_lines);
+                if stopped.is_some() {
+                    return stopped;
+                }
                 if !close.is_empty() {
                     tokens.push(close.to_string());
                 }
@@ -329,9 +358,16 @@ fn flatten(stream: proc_macro2::TokenStream, source: &str, tokens: &mut Vec<Stri
                 }
             }
             TokenTree::Ident(ident) => tokens.push(ident.to_string()),
-            TokenTree::Literal(literal) => tokens.push(literal.to_string()),
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                if !strings_span_lines && text.contains('\n') {
+                    return Some(literal.span().byte_range().start);
+                }
+                tokens.push(text);
+            }
         }
     }
+    None
 }
 
 /// Whether a token of `span` is in `source` as `text` begins: proc-macro2
@@ -617,14 +653,73 @@ mod tests {
         );
         assert_eq!(lex("a) } b"), ["a", ")", "}", "b"]);
         assert_eq!(lex("f([1)]"), ["f", "(", "[", "1", ")", "]"]);
-        // A string not ended: its quote on its own, and what follows read
-        // as code.
+        // A string not ended: the rest of its line, and the next lines
+        // read as code.
         assert_eq!(
             lex("let s = \"abc\nlet t = 1;"),
-            ["let", "s", "=", "\"", "abc", "let", "t", "=", "1", ";"]
+            ["let", "s", "=", "\"abc", "let", "t", "=", "1", ";"]
         );
+        // Not where the compiler would end it, at the next quote.
+        assert_eq!(
+            lex("let a = \"x;\nlet b = \"y\";\nlet c = 1;"),
+            ["let", "a", "=", "\"x;", "let", "b", "=", "\"y\"", ";", "let", "c", "=", "1", ";"]
+        );
+        // In a file that lexes, a string spanning lines is one.
+        assert_eq!(lex("let s = \"a\nb\";"), ["let", "s", "=", "\"a\nb\"", ";"]);
         // A block comment not ended, and characters that start no token.
         assert_eq!(lex("a /* b"), ["a", "/", "*", "b"]);
         assert_eq!(lex("a \\ ` € b"), ["a", "\\", "`", "€", "b"]);
+    }
+
+    /// A file being edited, which does not lex yet, is found close to its
+    /// step.
+    #[test]
+    fn a_project_being_edited_is_found_close_to_its_step() {
+        type Edit = fn(&mut Project);
+        let edits: [(&str, Edit); 5] = [
+            ("a closure not closed yet", |p| {
+                p.main = p.main.replacen("        });\n", "", 1);
+            }),
+            ("the last `}` of lib.rs missing", |p| {
+                let lib = p.lib.as_mut().unwrap();
+                lib.truncate(lib.trim_end().len() - 1);
+            }),
+            ("a string being typed at the end of a line", |p| {
+                p.main = p
+                    .main
+                    .replacen("{length}\\r\\n\\r\\n{contents}\");", "{length}", 1);
+            }),
+            ("a line being typed in main.rs", |p| {
+                p.main = p.main.replacen(
+                    "stream.unwrap();\n",
+                    "stream.unwrap();\n        println!(\"Connection\n",
+                    1,
+                );
+            }),
+            ("a line being typed in lib.rs", |p| {
+                let lib = p.lib.as_mut().unwrap();
+                *lib = lib.replacen(
+                    "Box::new(f);\n",
+                    "Box::new(f);\n        println!(\"Job\n",
+                    1,
+                );
+            }),
+        ];
+        for (what, edit) in edits {
+            let mut project = project_at("listing-20-20");
+            edit(&mut project);
+            let lexes = |file: &str| proc_macro2::TokenStream::from_str(file).is_ok();
+            assert!(
+                !lexes(&project.main) || !lexes(project.lib.as_deref().unwrap()),
+                "{what}: a file does not lex"
+            );
+            let found = closest(&project, None);
+            assert_eq!(found.step.name, "listing-20-20", "{what}");
+            assert!(
+                found.alike > 0.99 && found.alike < 1.0,
+                "{what}: {}",
+                found.alike
+            );
+        }
     }
 }
