@@ -328,14 +328,17 @@ fn flatten(
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
-                if !open.is_empty() && !written(group.span(), open, source) {
+                if open == "[" && !written(group.span(), open, source) {
                     // A doc comment's `[doc = "..."]`.
                     continue;
                 }
                 if !open.is_empty() {
                     tokens.push(open.to_string());
                 }
-                let stopped = flatten(group.stream(), source, tokens, strings_span_lines);
+                // The group's tokens taken from it, not copied.
+                let stream = group.stream();
+                drop(group);
+                let stopped = flatten(stream, source, tokens, strings_span_lines);
                 if stopped.is_some() {
                     return stopped;
                 }
