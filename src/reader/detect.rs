@@ -716,7 +716,7 @@ mod tests {
                 !lexes(&project.main) || !lexes(project.lib.as_deref().unwrap()),
                 "{what}: a file does not lex"
             );
-            let found = closest(&project, None);
+            let found = closest(&project, None).unwrap();
             assert_eq!(found.step.name, "listing-20-20", "{what}");
             assert!(
                 found.alike > 0.99 && found.alike < 1.0,
