@@ -1,127 +1,17 @@
-//! `watch <dir>`: follow the reader's project as they type. On every save,
-//! the library's `watch::report` builds it, finds the step it is at and
-//! checks it; this shows one screen: the step, each behaviour with ✓ or ✗,
-//! and what the next step changes. On a terminal the screen is redrawn in
-//! place and keys work (`n` the next step's diff, `c` check again, `q`
-//! quit); elsewhere (a pipe, a log, a test) each check prints one report.
-//! This module owns the events (file changes, keys) and the terminal; the
-//! library owns what counts as a change and what a check finds.
+//! The terminal of a watch: keys in, and the screens out (redrawn in place
+//! on a terminal, one report per check elsewhere).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use anyhow::Context;
-use companion::reader::Project;
 use companion::registry::Step;
-use companion::watch::{self, matters, Checked, Fingerprint};
+use companion::watch::{self, Checked, Fingerprint};
 use console::Key;
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
 
-use super::{check, show, BOLD, DIM};
-
-/// How long the project must be quiet after a change before it is checked:
-/// an editor's save is often several writes.
-const SETTLE: Duration = Duration::from_millis(300);
-
-/// What wakes the watch.
-enum Wake {
-    /// A file of the project changed.
-    Changed,
-    /// A key on the terminal.
-    Key(char),
-    /// The end: ctrl-C read as a key, or a terminal that has gone away.
-    Quit,
-}
-
-pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
-    let project = Project::open(path)?.dir;
-    let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
-    let (tx, rx) = mpsc::channel();
-
-    let changes = tx.clone();
-    let watched = project.clone();
-    let mut debouncer = new_debouncer(SETTLE, move |result: DebounceEventResult| {
-        if let Ok(events) = result {
-            if events.iter().any(|e| matters(&watched, &e.path)) {
-                let _ = changes.send(Wake::Changed);
-            }
-        }
-    })
-    .context("could not watch the project's files")?;
-    debouncer
-        .watcher()
-        .watch(&project, RecursiveMode::Recursive)
-        .with_context(|| format!("could not watch {}", project.display()))?;
-
-    if interactive {
-        std::thread::spawn(move || keys(tx));
-    }
-    let mut screen = Screen {
-        interactive,
-        count: 0,
-    };
-    loop {
-        let mut seen = Fingerprint::of(&project);
-        let next = screen.check(&project);
-        // Wait for the next change or key; several changes in a row are one.
-        // The file system also reports files being read (the check reads
-        // them): only a change to what the files hold, their size or their
-        // time counts.
-        let wake = loop {
-            match rx.recv() {
-                Ok(Wake::Changed) => {
-                    if let Some(key) = drain(&rx) {
-                        break Some(key);
-                    }
-                    let now = Fingerprint::of(&project);
-                    if now != seen {
-                        seen = now;
-                        break Some(Wake::Changed);
-                    }
-                }
-                Ok(wake) => break Some(wake),
-                Err(_) => break None,
-            }
-        };
-        let Some(wake) = wake else {
-            break;
-        };
-        match wake {
-            Wake::Changed | Wake::Key('c') => {}
-            Wake::Key('n') => {
-                if let Some(next) = next {
-                    if let Wake::Quit | Wake::Key('q') =
-                        screen.show_next(next, &rx, &project, &seen)?
-                    {
-                        break;
-                    }
-                }
-            }
-            Wake::Key('q') | Wake::Quit => break,
-            Wake::Key(_) => {}
-        }
-        if companion::server::stopping() {
-            break;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Take every change already queued (a save is often several); a key
-/// among them is returned.
-fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
-    loop {
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(Wake::Changed) => {}
-            Ok(key) => return Some(key),
-            Err(_) => return None,
-        }
-    }
-}
+use super::Wake;
+use crate::tour::{check, show, BOLD, DIM};
 
 /// Read keys until the watch ends (the channel is closed). console reads
 /// each key with the terminal in raw mode for just that read, and turns a
@@ -129,7 +19,7 @@ fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
 /// and exits 130). A terminal that has gone away (its window closed) ends
 /// the watch, whether it fails the read or answers at once, over and over,
 /// with nothing.
-fn keys(tx: mpsc::Sender<Wake>) {
+pub fn keys(tx: mpsc::Sender<Wake>) {
     let terminal = console::Term::stdout();
     let mut nothing_at_once = 0;
     loop {
@@ -158,14 +48,21 @@ fn keys(tx: mpsc::Sender<Wake>) {
     }
 }
 
-struct Screen {
+pub struct Screen {
     interactive: bool,
     count: usize,
 }
 
 impl Screen {
+    pub fn new(interactive: bool) -> Screen {
+        Screen {
+            interactive,
+            count: 0,
+        }
+    }
+
     /// Check the project and show the result; return the next step, if any.
-    fn check(&mut self, project: &Path) -> Option<&'static Step> {
+    pub fn check(&mut self, project: &Path) -> Option<&'static Step> {
         self.count += 1;
         if self.interactive {
             self.print(&format!(
@@ -199,7 +96,7 @@ impl Screen {
 
     /// The next step's code and diff, until a key or a change to the
     /// project (`seen` is what it was); returns what ended it.
-    fn show_next(
+    pub fn show_next(
         &mut self,
         next: &'static Step,
         rx: &Receiver<Wake>,
