@@ -37,11 +37,12 @@ pub static PRINT_DIFFERENCES: &[PrintDifference] = &[
     },
 ];
 
-/// Where a main-line stage is not the print edition's own listing file for
-/// its step (the book's repository at the commit of that text, cleaned as
-/// the book cleans a file before compiling it): the book's file carries code
-/// its text introduces only later. The stage is what a reader following the
-/// print has at that step; the difference is shown to the reader.
+/// Where a stage is not the book's own listing file for its step (the
+/// book's repository at the commit of that text, the print edition's or
+/// today's, cleaned as the book cleans a file before compiling it): the
+/// book's file carries code its text introduces only later. The stage is
+/// what a reader following the text has at that step; the difference is
+/// shown to the reader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileDifference {
     /// The step whose stage differs from the book's file.
@@ -61,7 +62,7 @@ pub enum BookFileHas {
     FileOf(&'static str),
 }
 
-/// Every main-line stage that is not the book's own file for its step.
+/// Every stage that is not the book's own file for its step.
 pub static FILE_DIFFERENCES: &[FileDifference] = &[
     FileDifference {
         step: "listing-20-23",
@@ -77,6 +78,27 @@ pub static FILE_DIFFERENCES: &[FileDifference] = &[
         step: "no-listing-06-fix-threadpool-drop",
         book_has: BookFileHas::MainOf("listing-20-25"),
         note: AHEAD_OF_THE_TEXT,
+    },
+    FileDifference {
+        step: "listing-21-23",
+        book_has: BookFileHas::MainOf("listing-21-25"),
+        note: "The book's src/main.rs for this step already has listing 21-25's `main`, \
+               which takes two connections (`.take(2)`) and then says `Shutting down.`. \
+               The text shows only src/lib.rs here and brings that `main` in at listing \
+               21-25, so the stage keeps the `main` a reader has (listing 21-22's), which \
+               serves until it is stopped. The book's file would also shut down badly: \
+               its workers still unwrap the `recv` that fails once the sender is dropped \
+               (listing 21-24 fixes that), so after two connections they panic, and so \
+               does `main`, on the first join.",
+    },
+    FileDifference {
+        step: "listing-21-24",
+        book_has: BookFileHas::MainOf("listing-21-25"),
+        note: "The book's src/main.rs for this step already has listing 21-25's `main`, \
+               which takes two connections (`.take(2)`) and then says `Shutting down.`. \
+               The text shows only src/lib.rs here and brings that `main` in at listing \
+               21-25, so the stage keeps the `main` a reader has (listing 21-22's), which \
+               serves until it is stopped.",
     },
     FileDifference {
         step: "listing-20-25",

@@ -195,13 +195,6 @@ pub struct Serves {
     /// It stops by itself after this many connections
     /// (`.incoming().take(2)`, listing 20-25).
     pub stops_after: Option<usize>,
-    /// It stops, and its workers still `unwrap()` the `recv` that fails once
-    /// the pool is dropped (the book's file of listing 21-23 carries 21-25's
-    /// `main`): the process exits as soon as `main` panics on the first
-    /// failed join, and whether a request still in flight gets its answer
-    /// depends on which worker took it. Its session stops before that
-    /// point; `tests/suite/claims.rs` pins the shutdown itself.
-    pub shutdown_panics: bool,
 }
 
 impl Serves {
@@ -209,18 +202,7 @@ impl Serves {
         sleep_route: false,
         pages: &[],
         stops_after: None,
-        shutdown_panics: false,
     };
-
-    /// The paths of `wanted` a session can request and pin: all of them,
-    /// but for a server whose shutdown panics, only those before the
-    /// connection that starts the shutdown.
-    pub fn pinnable<'a, 'p>(&self, wanted: &'a [&'p str]) -> &'a [&'p str] {
-        match (self.shutdown_panics, self.stops_after) {
-            (true, Some(n)) => &wanted[..wanted.len().min(n - 1)],
-            _ => wanted,
-        }
-    }
 }
 
 /// Both pages of the chapter.
@@ -403,17 +385,6 @@ impl Step {
         Step {
             serves: Serves {
                 stops_after: Some(connections),
-                ..self.serves
-            },
-            ..self
-        }
-    }
-
-    /// Its shutdown panics (see [`Serves::shutdown_panics`]).
-    pub const fn shutdown_panics(self) -> Step {
-        Step {
-            serves: Serves {
-                shutdown_panics: true,
                 ..self.serves
             },
             ..self

@@ -190,9 +190,9 @@ const PARTS: &[&[Step]] = &[
         unnumbered("no-listing-04-update-drop-definition-2024", "Drain the workers out of the pool and join each one")
             .lib().printed_at(&[1789]),
         listing("listing-21-23", "21-23", "Drop the sender before joining the workers")
-            .lib().printed_at(&[1830]).stops_after(2).shutdown_panics(),
+            .lib().printed_at(&[1830]),
         listing("listing-21-24", "21-24", "Workers leave their loop when the channel closes")
-            .lib().printed_at(&[1879]).stops_after(2),
+            .lib().printed_at(&[1879]),
         listing("listing-21-25", "21-25", "Serve two requests, then shut down gracefully")
             .lib().printed_at(&[1912]).stops_after(2),
         unnumbered("no-listing-07-final-code-2024", "The full final code, still with the Option-based Worker")

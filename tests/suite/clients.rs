@@ -108,13 +108,8 @@ fn ureq(path: &str) -> Seen {
 /// What `client` sees for each of [`PATHS`] on `server`. As in the
 /// sessions, a server that closed a connection without a response gets a
 /// moment to finish dying, if it is dying, before the next request.
-fn fetch_all(
-    step: &'static companion::registry::Step,
-    server: &mut companion::server::Server,
-    client: fn(&str) -> Seen,
-) -> Vec<Seen> {
-    serves(step)
-        .pinnable(&PATHS)
+fn fetch_all(server: &mut companion::server::Server, client: fn(&str) -> Seen) -> Vec<Seen> {
+    PATHS
         .iter()
         .map(|path| {
             let seen = client(path);
@@ -142,16 +137,16 @@ fn seen_by_each_client(
     with_curl: bool,
 ) -> (Vec<Seen>, Option<Vec<Seen>>, Vec<Seen>) {
     let mut server = common::start(step.name);
-    let expected = fetch_all(step, &mut server, raw);
+    let expected = fetch_all(&mut server, raw);
     let unchanged =
         serves(step).stops_after.is_none() && expected.iter().all(|s| matches!(s, Seen::Page(..)));
     if unchanged {
-        let by_curl = with_curl.then(|| fetch_all(step, &mut server, curl));
-        return (expected, by_curl, fetch_all(step, &mut server, ureq));
+        let by_curl = with_curl.then(|| fetch_all(&mut server, curl));
+        return (expected, by_curl, fetch_all(&mut server, ureq));
     }
     drop(server);
     let on_a_fresh_server = |client: fn(&str) -> Seen| {
-        thread::spawn(move || fetch_all(step, &mut common::start(step.name), client))
+        thread::spawn(move || fetch_all(&mut common::start(step.name), client))
     };
     let by_curl = with_curl.then(|| on_a_fresh_server(curl));
     let by_ureq = on_a_fresh_server(ureq);

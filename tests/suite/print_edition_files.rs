@@ -6,6 +6,7 @@
 //! exactly the one it names.
 
 use crate::common;
+use common::main_fn;
 
 use companion::registry::{BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
 
@@ -22,13 +23,6 @@ fn stage_file(step: &Step, file: &str) -> String {
     } else {
         text
     }
-}
-
-/// The `fn main` of a main.rs, from its first line to its closing brace.
-fn main_fn(text: &str) -> &str {
-    let start = text.find("\nfn main() {\n").expect("a main function") + 1;
-    let end = start + text[start..].find("\n}\n").expect("the end of main") + 3;
-    &text[start..end]
 }
 
 #[test]

@@ -217,3 +217,10 @@ pub fn wait_until(bound: std::time::Duration, mut done: impl FnMut() -> bool) ->
 /// them.
 pub const NO_THREAD_COUNT: &str = "skipping a claim about threads: the harness counts a \
      server's threads only on Linux, outside CH20_HARNESS=portable";
+
+/// The `fn main` of a main.rs, from its first line to its closing brace.
+pub fn main_fn(text: &str) -> &str {
+    let start = text.find("\nfn main() {\n").expect("a main function") + 1;
+    let end = start + text[start..].find("\n}\n").expect("the end of main") + 3;
+    &text[start..end]
+}
