@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use crate::check::{self, Located, Verdict};
 use crate::reader::Project;
+use crate::registry::{self, UpNext};
 use crate::Result;
 
 /// Whether a change to `path` is one to the reader's code, not to the
@@ -67,6 +68,8 @@ pub struct Report {
     pub located: Located,
     /// What the check found.
     pub checked: Checked,
+    /// What the reader does next (past the pages they already have).
+    pub up_next: UpNext,
 }
 
 /// What a watch's check found at the project's step.
@@ -94,7 +97,12 @@ pub fn report(dir: &Path) -> Result<Report> {
     } else {
         Checked::DoesNotBuild
     };
-    Ok(Report { located, checked })
+    let up_next = registry::up_next(located.step(), |page| project.dir.join(page).is_file());
+    Ok(Report {
+        located,
+        checked,
+        up_next,
+    })
 }
 
 /// An error and its causes, as one line: `a: b: c`.

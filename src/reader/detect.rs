@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use super::{scaffold, Project};
-use crate::registry::{Outcome, Step, STEPS};
+use crate::registry::{Files, Outcome, Step, STEPS};
 use crate::Result;
 
 /// How a project built, where that is known.
@@ -135,7 +135,9 @@ fn step_tokens() -> Result<&'static Vec<(&'static Step, Vec<String>)>> {
         return Ok(tokens);
     }
     let mut all = Vec::with_capacity(STEPS.len());
-    for step in STEPS {
+    // A page's listing is no code: a project with that page is at the code
+    // step before it, and up_next sends it past the page.
+    for step in STEPS.iter().filter(|s| !matches!(s.files, Files::Page(_))) {
         let files: HashMap<&str, String> = scaffold::files(step)?.into_iter().collect();
         let main = &files["src/main.rs"];
         let lib = files.get("src/lib.rs").map(|l| l.as_str());
@@ -426,6 +428,8 @@ mod tests {
             };
             let found = closest(&project, Some(&built)).unwrap();
             assert_eq!(found.alike, 1.0, "{}", step.name);
+            // A page's listing is found as the code step before it.
+            let step = step.code_step();
             assert!(
                 found.step == step || found.twins.contains(&step),
                 "{} was found as {} (twins: {:?})",

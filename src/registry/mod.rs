@@ -261,6 +261,9 @@ pub struct Step {
     pub command: Option<&'static [&'static str]>,
     /// The crates from crates.io its code uses.
     pub crates: &'static [Crate],
+    /// It is the chapter's full code, printed at its end for reference, not
+    /// a step a reader types: no reader's next step is one.
+    pub full_code: bool,
 }
 
 /// A numbered listing: `listing("listing-20-01", "20-1", "...")`. By
@@ -291,6 +294,7 @@ pub const fn unnumbered(name: &'static str, title: &'static str) -> Step {
         serves: Serves::NOTHING,
         command: None,
         crates: &[],
+        full_code: false,
     }
 }
 
@@ -387,6 +391,15 @@ impl Step {
                 stops_after: Some(connections),
                 ..self.serves
             },
+            ..self
+        }
+    }
+
+    /// It is the chapter's full code, printed at its end (see
+    /// [`Step::full_code`]).
+    pub const fn full_code(self) -> Step {
+        Step {
+            full_code: true,
             ..self
         }
     }
@@ -581,11 +594,24 @@ impl Step {
         STEPS[..at].last().filter(|s| s.track == self.track)
     }
 
-    /// The step after this one on its track.
+    /// The step after this one on its track that a reader types: the
+    /// chapter's full code, printed at its end, is no one's next step.
     pub fn next(&self) -> Option<&'static Step> {
-        STEPS
-            .get(self.index() + 1)
-            .filter(|s| s.track == self.track)
+        STEPS[self.index() + 1..]
+            .iter()
+            .take_while(|s| s.track == self.track)
+            .find(|s| !s.full_code)
+    }
+
+    /// Where a reader who has finished the chapter at this step goes on:
+    /// the first of the worked exercises, for the last step of a printing
+    /// (`None` for any other step, and for the exercises' own last).
+    pub fn after_the_chapter(&self) -> Option<&'static Step> {
+        match self.track {
+            Track::Exercises => None,
+            _ if self.next().is_some() => None,
+            _ => STEPS.iter().find(|s| s.track == Track::Exercises),
+        }
     }
 
     /// The step whose code a reader has at this step: this one, or, for a
@@ -640,6 +666,37 @@ impl Step {
             }
             Files::Main | Files::Page(_) => None,
         }
+    }
+}
+
+/// What a reader at a step does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpNext {
+    /// This step.
+    Step(&'static Step),
+    /// Nothing more in the chapter: they have finished it, and the worked
+    /// exercises, which start at this step, come after it.
+    Finished { exercises: &'static Step },
+    /// Nothing more: that was the last of the worked exercises.
+    Done,
+}
+
+/// What a reader at `step` does next: the next step on the track, past
+/// the pages the reader already has (`has_page`: a reader who has
+/// written `hello.html` is past listing 20-4); at the end of the chapter,
+/// the exercises.
+pub fn up_next(step: &Step, has_page: impl Fn(&str) -> bool) -> UpNext {
+    let mut next = step.next();
+    while let Some(Files::Page(file)) = next.map(|s| s.files) {
+        if !has_page(file) {
+            break;
+        }
+        next = next.and_then(Step::next);
+    }
+    match (next, step.code_step().after_the_chapter()) {
+        (Some(next), _) => UpNext::Step(next),
+        (None, Some(exercises)) => UpNext::Finished { exercises },
+        (None, None) => UpNext::Done,
     }
 }
 
@@ -806,6 +863,56 @@ mod tests {
         assert_eq!(named("listing-20-22-2018").previous(), None);
         assert_eq!(named("listing-21-24").next(), Some(named("listing-21-25")));
         assert_eq!(named("beyond-01-build-returns-result").previous(), None);
+    }
+
+    #[test]
+    fn the_end_of_a_printing_leads_to_the_exercises_past_its_full_code() {
+        let beyond_01 = named("beyond-01-build-returns-result");
+        // The full code printed at the chapter's end is no one's next step.
+        assert_eq!(named("listing-21-25").next(), None);
+        assert_eq!(named("listing-21-25").after_the_chapter(), Some(beyond_01));
+        assert_eq!(named("listing-20-25").after_the_chapter(), Some(beyond_01));
+        let full = named("no-listing-07-final-code-2024");
+        assert_eq!(
+            (full.next(), full.after_the_chapter()),
+            (None, Some(beyond_01))
+        );
+        assert_eq!(named("listing-20-25-2018").next(), None);
+        assert_eq!(named("listing-21-24").after_the_chapter(), None);
+        assert_eq!(
+            named("beyond-06-pool-from-crates-io").after_the_chapter(),
+            None
+        );
+    }
+
+    #[test]
+    fn up_next_skips_the_pages_a_reader_has_and_ends_at_the_exercises() {
+        let at_3 = named("listing-21-03");
+        assert_eq!(
+            up_next(at_3, |_| false),
+            UpNext::Step(named("listing-21-04"))
+        );
+        assert_eq!(
+            up_next(at_3, |page| page == "hello.html"),
+            UpNext::Step(named("listing-21-05"))
+        );
+        assert_eq!(
+            up_next(named("listing-20-07"), |_| true),
+            UpNext::Step(named("listing-20-09"))
+        );
+        let exercises = named("beyond-01-build-returns-result");
+        assert_eq!(
+            up_next(named("listing-21-25"), |_| true),
+            UpNext::Finished { exercises }
+        );
+        assert_eq!(
+            up_next(named("listing-21-24"), |_| true),
+            UpNext::Step(named("listing-21-25"))
+        );
+        assert_eq!(
+            up_next(named("beyond-06-pool-from-crates-io"), |_| true),
+            UpNext::Done
+        );
     }
 
     #[test]

@@ -121,11 +121,11 @@ const PARTS: &[&[Step]] = &[
         listing("listing-20-25-2018", "20-25", "Serve two requests, then shut down gracefully")
             .lib().printed_at(&[676]).stops_after(2),
         unnumbered("no-listing-08-final-code-2018", "The full code printed at the end, which serves forever")
-            .lib().printed_at(&[768, 810]),
+            .lib().printed_at(&[768, 810]).full_code(),
     ]),
     &part(Online, GracefulShutdown, [
         unnumbered("no-listing-07-final-code", "The full final code, with the older handle_connection")
-            .lib().printed_at(&[674, 728]).diff_from("listing-20-25").stops_after(2),
+            .lib().printed_at(&[674, 728]).diff_from("listing-20-25").stops_after(2).full_code(),
     ]),
     &part(Edition2024, SingleThreaded, [
         listing("listing-21-01", "21-1", "Accept connections and print a line for each one")
@@ -196,7 +196,7 @@ const PARTS: &[&[Step]] = &[
         listing("listing-21-25", "21-25", "Serve two requests, then shut down gracefully")
             .lib().printed_at(&[1912]).stops_after(2),
         unnumbered("no-listing-07-final-code-2024", "The full final code, still with the Option-based Worker")
-            .lib().printed_at(&[1996, 2048]).stops_after(2),
+            .lib().printed_at(&[1996, 2048]).stops_after(2).full_code(),
     ]),
     &part(Exercises, Beyond, [
         unnumbered("beyond-01-build-returns-result", "ThreadPool::build returns a Result instead of panicking")

@@ -2,12 +2,19 @@
 
 use std::process::ExitCode;
 
-use companion::registry::{Kind, Outcome, Track, STEPS};
+use companion::registry::{Kind, Outcome, Step, Track, UpNext, STEPS};
 
 use super::{progress, BOLD, DIM};
 
 pub fn list() -> anyhow::Result<ExitCode> {
-    let next = progress::up_next();
+    // Before anything is done, both chapters' first steps are next.
+    let next = |step: &Step| match progress::up_next() {
+        Some(UpNext::Step(next)) => next == step,
+        Some(_) => false,
+        None => {
+            step.previous().is_none() && matches!(step.track, Track::Print2021 | Track::Edition2024)
+        }
+    };
     let mut section = None;
     for (i, step) in STEPS.iter().enumerate() {
         let title = step.section.heading(step.track);
@@ -25,7 +32,7 @@ pub fn list() -> anyhow::Result<ExitCode> {
             (_, Outcome::Warns(_)) => "warns".to_string(),
             _ => "compiles".to_string(),
         };
-        let marker = if next == Some(step) { "→" } else { " " };
+        let marker = if next(step) { "→" } else { " " };
         anstream::println!(
             "{marker} {:>2}  {:<44} {:<26} {DIM}{}{DIM:#}",
             i + 1,

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use companion::registry::{Step, STEPS};
+use companion::registry::{Step, UpNext};
 
 fn file() -> PathBuf {
     std::env::var_os("CH20_PROGRESS")
@@ -32,30 +32,27 @@ pub fn record(what: &str, step: &Step) {
         });
 }
 
-/// The furthest step the reader has run or checked, and what they did
-/// with it last.
+/// The furthest step the reader has run or checked on the track they
+/// follow (that of the step they did something with last), and what they
+/// did with it last.
 pub fn furthest() -> Option<(&'static Step, String)> {
     let text = std::fs::read_to_string(file()).ok()?;
-    let mut best: Option<(&'static Step, String)> = None;
-    for line in text.lines() {
-        let Some((what, name)) = line.split_once(' ') else {
-            continue;
-        };
-        let Some(step) = companion::registry::find(name) else {
-            continue;
-        };
-        if best.as_ref().is_none_or(|(b, _)| step.index() >= b.index()) {
-            best = Some((step, what.to_string()));
-        }
-    }
-    best
+    let done: Vec<(&'static Step, &str)> = text
+        .lines()
+        .filter_map(|line| {
+            let (what, name) = line.split_once(' ')?;
+            Some((companion::registry::find(name)?, what))
+        })
+        .collect();
+    let track = done.last()?.0.track;
+    done.into_iter()
+        .filter(|(step, _)| step.track == track)
+        .max_by_key(|(step, _)| step.index())
+        .map(|(step, what)| (step, what.to_string()))
 }
 
-/// The step to do next: the one after the furthest on its track, or the
-/// first.
-pub fn up_next() -> Option<&'static Step> {
-    match furthest() {
-        None => STEPS.first(),
-        Some((step, _)) => step.next(),
-    }
+/// What the reader does next, from the furthest step they have done;
+/// `None` before they have done any.
+pub fn up_next() -> Option<UpNext> {
+    furthest().map(|(step, _)| companion::registry::up_next(step, |_| false))
 }

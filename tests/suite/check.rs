@@ -226,15 +226,11 @@ fn a_project_is_found_at_its_step_and_told_why() {
             "  it builds, as listing-20-05 does",
         ]
     );
-    // Listing 20-4 is hello.html: the code is 20-3's, and no project can
-    // tell the two apart.
+    // Listing 20-4 is hello.html, a page and not code: a project with
+    // 20-3's code is at 20-3, and nothing says 20-4 has the same code.
     let located = locate(&project_from("listing-20-04", true));
     assert_eq!(located.step().name, "listing-20-03");
-    assert!(located.why().contains(
-        &"  listing-20-04 has the very same code, so no project can tell it apart from \
-          listing-20-03"
-            .to_string()
-    ));
+    assert!(located.found.twins.is_empty(), "{:?}", located.why());
     // A step that fails to compile is found by its code and its error.
     let located = locate(&project_from("listing-20-22", true));
     assert_eq!(located.step().name, "listing-20-22");
@@ -278,6 +274,7 @@ fn a_project_typed_by_hand_is_found_and_checked() {
 
 #[test]
 fn a_watch_reports_the_step_its_verdicts_and_the_next_step() {
+    use companion::registry::UpNext;
     use companion::watch::{report, Checked};
     let report = report(&project_from("listing-20-06", true)).unwrap();
     assert_eq!(report.located.step().name, "listing-20-06");
@@ -286,8 +283,8 @@ fn a_watch_reports_the_step_its_verdicts_and_the_next_step() {
     };
     assert!(verdicts.iter().all(|v| v.holds), "{}", lines(verdicts));
     assert_eq!(
-        report.located.step().next().map(|s| s.name),
-        Some("listing-20-07")
+        report.up_next,
+        UpNext::Step(companion::registry::find("listing-20-07").unwrap())
     );
 
     // One that does not build as its step: the compiler's output is the
@@ -352,4 +349,43 @@ fn every_step_s_project_is_found_and_passes() {
         runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_reader_who_types_the_last_listing_is_told_they_finished_and_what_follows() {
+    use companion::registry::{find, UpNext};
+    use companion::watch::{report, Checked};
+    let report = report(&project_from("listing-21-25", true)).unwrap();
+    assert_eq!(report.located.step().name, "listing-21-25");
+    assert!(
+        report.located.found.twins.is_empty(),
+        "{:?}",
+        report.located.why()
+    );
+    let Checked::Verdicts(verdicts) = &report.checked else {
+        panic!("{:?}", report.checked);
+    };
+    assert!(verdicts.iter().all(|v| v.holds), "{}", lines(verdicts));
+    assert_eq!(
+        report.up_next,
+        UpNext::Finished {
+            exercises: find("beyond-01-build-returns-result").unwrap()
+        }
+    );
+}
+
+#[test]
+fn the_next_step_is_past_the_pages_the_reader_has_written() {
+    use companion::registry::{find, up_next, UpNext};
+    for (pages, next) in [(true, "listing-21-05"), (false, "listing-21-04")] {
+        let project = Project::open(&project_from("listing-21-03", pages)).unwrap();
+        let located = check::locate(&project).unwrap();
+        assert_eq!(located.step().name, "listing-21-03");
+        let has = |page: &str| project.dir.join(page).is_file();
+        assert_eq!(
+            up_next(located.step(), has),
+            UpNext::Step(find(next).unwrap()),
+            "with the pages: {pages}"
+        );
+    }
 }

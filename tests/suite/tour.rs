@@ -146,13 +146,25 @@ fn run_of_a_server_step_shows_the_pinned_session_and_records_progress() {
 }
 
 #[test]
-fn next_starts_at_the_first_step() {
-    tour(&fresh_progress("next"))
+fn next_offers_the_first_step_of_either_chapter_then_follows_the_readers() {
+    let progress = fresh_progress("next");
+    tour(&progress)
         .assert()
         .success()
         .stdout(predicate::str::contains("You have not started yet."))
         .stdout(predicate::str::contains("Next: listing-20-01"))
-        .stdout(predicate::str::contains("cargo run -- check 20-1 ../hello"));
+        .stdout(predicate::str::contains("cargo run -- check 20-1 ../hello"))
+        .stdout(predicate::str::contains("Next: listing-21-01"))
+        .stdout(predicate::str::contains("cargo run -- check 21-1 ../hello"));
+    // A reader who went back to chapter 20 after a step of chapter 21
+    // follows chapter 20 again.
+    let file = root().join("target/tour-tests").join(&progress);
+    std::fs::write(&file, "ran listing-21-05\nran listing-20-03\n").unwrap();
+    tour(&progress)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("You are at listing-20-03"))
+        .stdout(predicate::str::contains("Next: listing-20-04"));
 }
 
 fn check(step: &str, project: &Path) -> assert_cmd::assert::Assert {
@@ -372,13 +384,26 @@ fn next_stays_within_chapter_21() {
         .stdout(predicate::str::contains(
             "cargo run -- check 21-25 ../hello",
         ));
-    std::fs::write(&file, "ran no-listing-07-final-code-2024\n").unwrap();
+    // At its last listing, or at the full code printed after it, the
+    // chapter is finished, and the exercises come next.
+    for last in ["listing-21-25", "no-listing-07-final-code-2024"] {
+        std::fs::write(&file, format!("checked {last}\n")).unwrap();
+        tour(&progress)
+            .arg("next")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("You have finished the chapter."))
+            .stdout(predicate::str::contains(
+                "Next: beyond-01-build-returns-result",
+            ));
+    }
+    std::fs::write(&file, "ran beyond-06-pool-from-crates-io\n").unwrap();
     tour(&progress)
         .arg("next")
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "That was the last step of the chapter.",
+            "That was the last of the worked exercises.",
         ));
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use companion::registry::Step;
+use companion::registry::{Step, UpNext};
 use companion::watch::{self, Checked, Fingerprint};
 use console::Key;
 
@@ -150,15 +150,29 @@ fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
             );
         }
     }
-    let next = report.located.step().next();
-    match next {
-        Some(next) => out.push_str(&format!(
-            "\nNext: {}: {}\n  cargo run -- show {}    # its code, and what it changes\n",
-            next.label(),
-            next.title,
+    let next = match report.up_next {
+        UpNext::Step(next) => {
+            out.push_str(&format!("\nNext: {}: {}\n", next.label(), next.title));
+            Some(next)
+        }
+        UpNext::Finished { exercises } => {
+            out.push_str(&format!(
+                "\nYou have finished the chapter. What comes after it: its closing exercises, \
+                 worked, from {}: {}\n",
+                exercises.name, exercises.title
+            ));
+            Some(exercises)
+        }
+        UpNext::Done => {
+            out.push_str("\nThat was the last of the worked exercises.\n");
+            None
+        }
+    };
+    if let Some(next) = next {
+        out.push_str(&format!(
+            "  cargo run -- show {}    # its code, and what it changes\n",
             next.name
-        )),
-        None => out.push_str("\nThis is the last step of its printing.\n"),
+        ));
     }
     Ok((out, next))
 }
