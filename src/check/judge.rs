@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::compile::BuildReport;
-use crate::registry::{Step, STEPS};
+use crate::registry::{listing_on, Step, STEPS};
 use crate::session::{
     hide_worker_ids, sorted_lines, End, Event, Exchange, Transcript, NO_WAIT_UNDER, WAITS_AT_LEAST,
 };
@@ -37,6 +37,65 @@ impl Pages {
     }
 }
 
+/// A response as it came, read leniently, so that a reader's mistake in
+/// how it is framed can be named rather than make it unreadable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Framing<'a> {
+    /// The first line, without its line ending.
+    pub status: Option<&'a str>,
+    /// The header lines after it, without their line endings.
+    pub headers: Vec<&'a str>,
+    /// Every line of the head ends with `\r\n` (not a bare `\n`).
+    pub crlf: bool,
+    /// An empty line ends the head, and the body follows it.
+    pub ends_head: bool,
+    /// The body: after the empty line, or nothing where there is none.
+    pub body: &'a [u8],
+}
+
+impl Framing<'_> {
+    pub fn of(bytes: &[u8]) -> Framing<'_> {
+        // The head ends at the first empty line, whichever its endings.
+        let end = match (find(bytes, b"\r\n\r\n"), find(bytes, b"\n\n")) {
+            (Some(crlf), Some(lf)) if lf < crlf => Some((lf, 2)),
+            (Some(crlf), _) => Some((crlf, 4)),
+            (None, lf) => lf.map(|at| (at, 2)),
+        };
+        let (head, body) = match end {
+            Some((at, len)) => (&bytes[..at + len], &bytes[at + len..]),
+            None => (bytes, &bytes[bytes.len()..]),
+        };
+        let crlf = head
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b != b'\n' || (i > 0 && head[i - 1] == b'\r'));
+        let text = std::str::from_utf8(&bytes[..bytes.len() - body.len()]).unwrap_or("");
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        Framing {
+            status: lines.next().filter(|l| !l.is_empty()),
+            headers: lines.filter(|l| !l.is_empty()).collect(),
+            crlf,
+            ends_head: end.is_some(),
+            body,
+        }
+    }
+
+    /// The value of the `Content-Length` header, as sent (`None`: no such
+    /// header).
+    pub fn content_length(&self) -> Option<&str> {
+        self.headers.iter().find_map(|h| {
+            let (name, value) = h.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim())
+        })
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The reply as a reader would describe it; `pages` names the page a body
 /// is, if it is one.
 pub fn describe(x: &Exchange, pages: &Pages) -> String {
@@ -49,12 +108,74 @@ pub fn describe(x: &Exchange, pages: &Pages) -> String {
         End::TimedOut => return "no complete response within the time bound".to_string(),
         _ => {}
     }
-    let status = r.status_line().unwrap_or("a response with no status line");
-    match r.body().and_then(|b| pages.which(b)) {
+    let framing = Framing::of(&r.bytes);
+    let status = framing.status.unwrap_or("a response with no status line");
+    if !framing.ends_head {
+        return format!("{status} with no empty line after its headers");
+    }
+    match pages.which(framing.body) {
         Some(file) => format!("{status} with {file}"),
-        None if r.body().is_some_and(|b| b.is_empty()) => format!("{status} with an empty body"),
+        None if framing.body.is_empty() => format!("{status} with an empty body"),
         None => format!("{status} with another body"),
     }
+}
+
+/// How the reader's response is framed where the chapter's is framed
+/// otherwise: each difference in plain words, with what the chapter's
+/// server sends. Nothing where they are framed alike.
+pub fn framing_differences(expected: &Exchange, actual: &Exchange) -> Vec<String> {
+    let (want, got) = (
+        Framing::of(&expected.reply.bytes),
+        Framing::of(&actual.reply.bytes),
+    );
+    if actual.reply.bytes.is_empty() || expected.reply.bytes.is_empty() {
+        return Vec::new();
+    }
+    let mut differences = Vec::new();
+    if want.ends_head && !got.ends_head {
+        differences.push(
+            "no empty line ends its headers, so a client cannot tell where the body starts \
+             (the chapter's server writes `\\r\\n\\r\\n` before the body)"
+                .to_string(),
+        );
+        return differences;
+    }
+    if want.crlf && !got.crlf {
+        differences.push(
+            "its lines end in `\\n` alone, where HTTP wants `\\r\\n` (the chapter's server \
+             writes `\\r\\n` after each line)"
+                .to_string(),
+        );
+    }
+    match (want.content_length(), got.content_length()) {
+        (Some(theirs), None) => differences.push(format!(
+            "it sends no Content-Length header: the chapter's server sends \
+             `Content-Length: {theirs}`, the body's length in bytes, so that a client knows \
+             where the body ends"
+        )),
+        (Some(_), Some(yours)) => match yours.parse::<usize>() {
+            Ok(length) if length > got.body.len() => differences.push(format!(
+                "its Content-Length says {length}, but its body has {} bytes: a client waits \
+                 for {} more that never come (curl: \"transfer closed with {} bytes \
+                 remaining\")",
+                got.body.len(),
+                length - got.body.len(),
+                length - got.body.len()
+            )),
+            Ok(length) if length < got.body.len() => differences.push(format!(
+                "its Content-Length says {length}, but its body has {} bytes: a client stops \
+                 reading {} bytes early",
+                got.body.len(),
+                got.body.len() - length
+            )),
+            Ok(_) => {}
+            Err(_) => differences.push(format!(
+                "its Content-Length is `{yours}`, which is not a number of bytes"
+            )),
+        },
+        _ => {}
+    }
+    differences
 }
 
 /// Whether a server answered anything: a byte, or a connection it closed.
@@ -89,14 +210,19 @@ pub fn never_answers(
     )))
 }
 
-/// The two sessions, event by event, then what the servers printed.
+/// The two sessions of `step`, event by event, then what the servers
+/// printed.
 pub fn compare_sessions(
+    step: &Step,
     expected: &Transcript,
     actual: &Transcript,
     ours: &Pages,
     yours: &Pages,
 ) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
+    // How the reader's responses are framed where the chapter's are framed
+    // otherwise, each difference once.
+    let mut framed_otherwise: Vec<String> = Vec::new();
     for (e, a) in expected.events.iter().zip(&actual.events) {
         match (e, a) {
             (Event::Exchange(e), Event::Exchange(a)) => {
@@ -108,6 +234,11 @@ pub fn compare_sessions(
                     want.replace(" with hello.html", " with your hello.html")
                         .replace(" with 404.html", " with your 404.html")
                 );
+                for difference in framing_differences(e, a) {
+                    if !framed_otherwise.contains(&difference) {
+                        framed_otherwise.push(difference);
+                    }
+                }
                 if want == got {
                     verdicts.push(Verdict::holds(text));
                 } else {
@@ -120,12 +251,19 @@ pub fn compare_sessions(
                 } else {
                     "the server keeps running"
                 };
-                verdicts.push(Verdict::new(want == got, text.to_string()));
+                let mut verdict = Verdict::new(want == got, text.to_string());
+                if *want && !*got {
+                    verdict.text.push_str(&hangs(step, &actual.server.stdout));
+                }
+                verdicts.push(verdict);
             }
             (Event::Crashed { .. }, Event::Crashed { .. }) => {
-                verdicts.push(Verdict::holds(
-                    "the server crashes here, as the chapter's does".into(),
-                ));
+                let why = panic_message(&expected.server.stderr)
+                    .map(|panic| format!(": both panic with `{panic}`"))
+                    .unwrap_or_default();
+                verdicts.push(Verdict::holds(format!(
+                    "the server crashes here, as the chapter's does{why}"
+                )));
             }
             // After a crash on one side only, the sessions no longer line up.
             (Event::Crashed { .. }, _) => {
@@ -143,29 +281,42 @@ pub fn compare_sessions(
             _ => {}
         }
     }
+    if expected.exchanges().any(|x| !x.reply.bytes.is_empty()) {
+        let text = "its responses are framed as the chapter's: a status line, headers, an empty \
+                    line, then the body";
+        verdicts.push(if framed_otherwise.is_empty() {
+            Verdict::holds(text.to_string())
+        } else {
+            Verdict::fails(format!("{text}; but {}", framed_otherwise.join("; and ")))
+        });
+    }
     verdicts.push(prints_alike(expected, actual));
     verdicts
 }
 
-/// What the two servers printed, with worker ids hidden; sorted where the
-/// server shuts down (its threads print in any order).
+/// What the two servers printed, with worker ids hidden; compared in any
+/// order where the server shuts down (its threads print in any order),
+/// and shown as each printed it.
 fn prints_alike(expected: &Transcript, actual: &Transcript) -> Verdict {
     let (want, _) = hide_worker_ids(&expected.server.stdout);
     let (got, _) = hide_worker_ids(&actual.server.stdout);
-    let (want, got) = if expected.awaited_exit().is_some() {
-        (sorted_lines(&want), sorted_lines(&got))
+    let alike = if expected.awaited_exit().is_some() {
+        sorted_lines(&want) == sorted_lines(&got)
     } else {
-        (want, got)
+        want == got
     };
-    if want == got {
-        Verdict::holds("it prints what the chapter's server prints".to_string())
+    let text = "it prints what the chapter's server prints";
+    if alike {
+        Verdict::holds(text.to_string())
     } else {
-        Verdict::fails(format!(
-            "it prints what the chapter's server prints; expected:\n{}yours:\n{}",
-            indent(&want),
-            indent(&got)
-        ))
+        Verdict::fails(format!("{text}:\n{}", expected_and_yours(&want, &got)))
     }
+}
+
+/// Two outputs, under `expected:` and `yours:`, aligned with a verdict's
+/// text.
+pub fn expected_and_yours(want: &str, got: &str) -> String {
+    format!("  expected:\n{}  yours:\n{}", indent(want), indent(got))
 }
 
 /// `text` indented four spaces, or `(nothing)`.
@@ -174,6 +325,55 @@ pub fn indent(text: &str) -> String {
         return "    (nothing)\n".to_string();
     }
     text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+/// Why a server that should have shut down by itself did not, read from
+/// what it printed (`stdout`): a pool whose drop joins a worker that still
+/// waits for a job, because nothing closed the channel; or else what it
+/// printed last.
+fn hangs(step: &Step, stdout: &str) -> String {
+    // The worker its drop joined last, if that one never said it stopped.
+    let joining = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Shutting down worker "))
+        .next_back()
+        .filter(|id| {
+            !stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("Worker {id} ")) && l.contains("shutting down"))
+        });
+    let last = stdout.lines().last();
+    match (joining, listing_on(step.track, 23)) {
+        (Some(id), Some(fix)) => format!(
+            "; yours printed `Shutting down worker {id}` and then nothing: its drop is joining \
+             worker {id}, which still waits for a job, because the channel is still open \
+             (its sender was never dropped). {} drops the sender before the joins: \
+             `drop(self.sender.take());`",
+            capitalised(&fix.label_in_sentence())
+        ),
+        _ => match last {
+            Some(line) => {
+                format!("; yours is still running, and the last line it printed is `{line}`")
+            }
+            None => "; yours is still running, and printed nothing".to_string(),
+        },
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The message of the first panic in what a server printed on stderr (the
+/// line after `thread '…' panicked at file:line:column:`).
+fn panic_message(stderr: &str) -> Option<&str> {
+    let mut lines = stderr.lines();
+    lines.find(|l| l.contains("panicked at"))?;
+    lines.next().map(str::trim)
 }
 
 /// How long `/` waited behind `/sleep` on the chapter's server
@@ -194,16 +394,16 @@ pub fn compare_waiting(step: &Step, expected: Duration, actual: Duration) -> Ver
             Verdict::holds("`/` waits behind `/sleep`, as the chapter shows at this step".into())
         }
         (Some(false), Some(false)) => Verdict::holds("`/` does not wait behind `/sleep`".into()),
-        (Some(false), Some(true)) if pool => Verdict::fails(
+        (Some(false), Some(true)) if pool => Verdict::fails(format!(
             "`/` still waits behind `/sleep`: your pool serialises jobs (does a worker hold \
-             the lock while it runs its job? see listing 20-21)"
-                .into(),
-        ),
-        (Some(false), Some(true)) => Verdict::fails(
+             the lock while it runs its job? see {})",
+            see(step, 21)
+        )),
+        (Some(false), Some(true)) => Verdict::fails(format!(
             "`/` still waits behind `/sleep`: your server handles one connection at a time \
-             (see listing 20-11)"
-                .into(),
-        ),
+             (see {})",
+            see(step, 11)
+        )),
         (Some(true), Some(false)) => Verdict::fails(
             "`/` does not wait behind `/sleep`, but at this step it should: the chapter \
              shows the problem here"
@@ -217,6 +417,13 @@ pub fn compare_waiting(step: &Step, expected: Duration, actual: Duration) -> Ver
             ),
         ),
     }
+}
+
+/// "listing 20-21", or "listing 21-21" for a reader of chapter 21.
+fn see(step: &Step, number: u32) -> String {
+    listing_on(step.track, number)
+        .map(|s| s.label_in_sentence())
+        .unwrap_or_else(|| format!("listing {}-{number}", step.track.chapter()))
 }
 
 /// A step that must not compile: whether the reader's build failed with
@@ -284,9 +491,11 @@ pub fn runs_like(step: &Step, args: &[&str], want: &Ran, got: &Ran) -> Vec<Verdi
         Verdict::holds(prints)
     } else {
         Verdict::fails(format!(
-            "{prints}; expected:\n{}yours:\n{}",
-            indent(&String::from_utf8_lossy(&want.stdout)),
-            indent(&String::from_utf8_lossy(&got.stdout))
+            "{prints}:\n{}",
+            expected_and_yours(
+                &String::from_utf8_lossy(&want.stdout),
+                &String::from_utf8_lossy(&got.stdout)
+            )
         ))
     }];
     let same_end = want.code == got.code;
@@ -322,6 +531,10 @@ mod tests {
     use crate::session::Reply;
 
     const PAGE: &[u8] = b"<p>hi</p>\n";
+
+    fn step_20_5() -> &'static Step {
+        find("listing-20-05").unwrap()
+    }
 
     fn pages() -> Pages {
         Pages(vec![("hello.html", PAGE.to_vec())])
@@ -392,7 +605,7 @@ mod tests {
             ],
             "Request: GET / HTTP/1.1\n",
         );
-        let verdicts = compare_sessions(&ours, &ours.clone(), &pages(), &pages());
+        let verdicts = compare_sessions(step_20_5(), &ours, &ours.clone(), &pages(), &pages());
         assert!(verdicts.iter().all(|v| v.holds), "{verdicts:?}");
         assert_eq!(
             verdicts[0].text,
@@ -402,7 +615,7 @@ mod tests {
         let mut yours = ours.clone();
         yours.events[1] = get("/does-not-exist", b"", End::Closed, 1);
         yours.server.stdout = "Request: GET /\n".into();
-        let verdicts = compare_sessions(&ours, &yours, &pages(), &pages());
+        let verdicts = compare_sessions(step_20_5(), &ours, &yours, &pages(), &pages());
         assert!(verdicts[0].holds);
         assert!(!verdicts[1].holds);
         assert!(
@@ -412,13 +625,15 @@ mod tests {
             "{}",
             verdicts[1].text
         );
-        assert!(!verdicts[2].holds);
+        // The framing, then what it printed.
+        assert!(verdicts[2].holds, "{}", verdicts[2].text);
+        assert!(!verdicts[3].holds);
         assert!(
-            verdicts[2]
-                .text
-                .contains("expected:\n    Request: GET / HTTP/1.1\nyours:\n    Request: GET /\n"),
+            verdicts[3].text.ends_with(
+                ":\n  expected:\n    Request: GET / HTTP/1.1\n  yours:\n    Request: GET /\n"
+            ),
             "{}",
-            verdicts[2].text
+            verdicts[3].text
         );
     }
 
@@ -435,12 +650,12 @@ mod tests {
             ],
             "",
         );
-        let verdicts = compare_sessions(&ours, &yours, &pages(), &pages());
+        let verdicts = compare_sessions(step_20_5(), &ours, &yours, &pages(), &pages());
         assert_eq!(
             verdicts.last().unwrap().text,
             "the chapter's server crashes here; yours does not"
         );
-        let verdicts = compare_sessions(&ours, &ours.clone(), &pages(), &pages());
+        let verdicts = compare_sessions(step_20_5(), &ours, &ours.clone(), &pages(), &pages());
         assert!(verdicts.iter().all(|v| v.holds), "{verdicts:?}");
         assert!(verdicts
             .iter()
@@ -457,14 +672,14 @@ mod tests {
         let mut yours = ours.clone();
         yours.server.stdout =
             "Shutting down.\nWorker 3 got a job; executing.\nShutting down worker 0\n".into();
-        let verdicts = compare_sessions(&ours, &yours, &pages(), &pages());
+        let verdicts = compare_sessions(step_20_5(), &ours, &yours, &pages(), &pages());
         assert!(verdicts.iter().all(|v| v.holds), "{verdicts:?}");
         yours.events[1] = Event::AwaitedExit { exited: false };
-        let verdicts = compare_sessions(&ours, &yours, &pages(), &pages());
-        assert_eq!(
-            verdicts[1],
-            Verdict::fails("the server shuts down by itself after two connections".into())
-        );
+        let verdicts = compare_sessions(step_20_5(), &ours, &yours, &pages(), &pages());
+        assert!(!verdicts[1].holds);
+        assert!(verdicts[1]
+            .text
+            .starts_with("the server shuts down by itself after two connections; yours printed"));
     }
 
     #[test]
@@ -569,5 +784,165 @@ mod tests {
         );
         assert!(other.iter().all(|v| !v.holds), "{other:?}");
         assert!(other[1].text.ends_with("; yours: exit status: 1"));
+    }
+
+    /// The chapter's 200 with the page, and a reader's version of it.
+    fn framed(head: &str) -> Event {
+        let mut bytes = head.as_bytes().to_vec();
+        bytes.extend_from_slice(PAGE);
+        get("/", &bytes, End::Closed, 1)
+    }
+
+    /// The verdict on how `yours` is framed, beside the chapter's 200.
+    fn judged(yours: Event) -> Verdict {
+        let ours = transcript(vec![get("/", &ok_page(), End::Closed, 1)], "");
+        let yours = transcript(vec![yours], "");
+        let verdicts = compare_sessions(step_20_5(), &ours, &yours, &pages(), &pages());
+        verdicts
+            .into_iter()
+            .find(|v| {
+                v.text
+                    .starts_with("its responses are framed as the chapter's")
+            })
+            .expect("a verdict on the framing")
+    }
+
+    #[test]
+    fn a_response_framed_as_the_chapters_holds() {
+        assert!(judged(framed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")).holds);
+        // Header names are not case-sensitive.
+        assert!(judged(framed("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n")).holds);
+    }
+
+    #[test]
+    fn content_length_missing_or_wrong_is_named_with_what_the_chapter_sends() {
+        let missing = judged(framed("HTTP/1.1 200 OK\r\n\r\n"));
+        assert!(!missing.holds);
+        assert_eq!(
+            missing.text,
+            "its responses are framed as the chapter's: a status line, headers, an empty line, \
+             then the body; but it sends no Content-Length header: the chapter's server sends \
+             `Content-Length: 10`, the body's length in bytes, so that a client knows where the \
+             body ends"
+        );
+        let long = judged(framed("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n"));
+        assert!(
+            long.text.ends_with(
+                "its Content-Length says 15, but its body has 10 bytes: a client waits for 5 \
+                 more that never come (curl: \"transfer closed with 5 bytes remaining\")"
+            ),
+            "{}",
+            long.text
+        );
+        let short = judged(framed("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n"));
+        assert!(
+            short.text.ends_with("a client stops reading 2 bytes early"),
+            "{}",
+            short.text
+        );
+        let nan = judged(framed(
+            "HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n",
+        ));
+        assert!(
+            nan.text.ends_with("which is not a number of bytes"),
+            "{}",
+            nan.text
+        );
+    }
+
+    #[test]
+    fn bare_line_feeds_and_a_missing_empty_line_are_named() {
+        let bare = judged(framed("HTTP/1.1 200 OK\nContent-Length: 10\n\n"));
+        assert!(!bare.holds);
+        assert!(
+            bare.text.ends_with("; but its lines end in `\\n` alone, where HTTP wants `\\r\\n` (the chapter's server writes `\\r\\n` after each line)"),
+            "{}",
+            bare.text
+        );
+        let no_empty_line = judged(framed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"));
+        assert!(!no_empty_line.holds);
+        assert!(
+            no_empty_line
+                .text
+                .contains("; but no empty line ends its headers"),
+            "{}",
+            no_empty_line.text
+        );
+    }
+
+    #[test]
+    fn where_the_chapter_sends_no_content_length_none_is_wanted() {
+        let bare = b"HTTP/1.1 200 OK\r\n\r\n";
+        let ours = transcript(vec![get("/", bare, End::Closed, 1)], "");
+        let verdicts = compare_sessions(step_20_5(), &ours, &ours.clone(), &pages(), &pages());
+        assert!(verdicts.iter().all(|v| v.holds), "{verdicts:?}");
+    }
+
+    #[test]
+    fn a_shutdown_that_hangs_is_told_where_and_where_the_chapter_fixes_it() {
+        let exit = |exited| Event::AwaitedExit { exited };
+        let page = || get("/", &ok_page(), End::Closed, 1);
+        let ours = transcript(
+            vec![page(), exit(true)],
+            "Shutting down.\nShutting down worker 0\n",
+        );
+        let mut yours = transcript(vec![page(), exit(false)], "");
+        yours.server.stdout = "Shutting down.\nShutting down worker 0\n".into();
+        for (name, fix) in [
+            ("listing-21-25", "Listing 21-23"),
+            ("listing-20-25", "Listing 20-23"),
+        ] {
+            let verdicts = compare_sessions(find(name).unwrap(), &ours, &yours, &pages(), &pages());
+            assert!(!verdicts[1].holds);
+            assert_eq!(
+                verdicts[1].text,
+                format!(
+                    "the server shuts down by itself after two connections; yours printed \
+                     `Shutting down worker 0` and then nothing: its drop is joining worker 0, \
+                     which still waits for a job, because the channel is still open (its \
+                     sender was never dropped). {fix} drops the sender before the joins: \
+                     `drop(self.sender.take());`"
+                )
+            );
+        }
+        yours.server.stdout = "Shutting down.\n".into();
+        let verdicts = compare_sessions(
+            find("listing-21-25").unwrap(),
+            &ours,
+            &yours,
+            &pages(),
+            &pages(),
+        );
+        assert!(verdicts[1].text.ends_with(
+            "; yours is still running, and the last line it printed is `Shutting down.`"
+        ));
+    }
+
+    #[test]
+    fn a_crash_as_the_chapters_says_what_both_panic_with() {
+        let crashed = Event::Crashed {
+            status: "exit status: 101".into(),
+        };
+        let mut ours = transcript(vec![get("/", b"", End::Reset, 1), crashed], "");
+        ours.server.stderr = "\nthread 'main' panicked at stages/listing-21-19/lib.rs:44:31:\n\
+             called `Result::unwrap()` on an `Err` value: SendError { .. }\nnote: run with \
+             `RUST_BACKTRACE=1`\n"
+            .into();
+        let verdicts = compare_sessions(step_20_5(), &ours, &ours.clone(), &pages(), &pages());
+        assert_eq!(
+            verdicts[1].text,
+            "the server crashes here, as the chapter's does: both panic with `called \
+             `Result::unwrap()` on an `Err` value: SendError { .. }`"
+        );
+    }
+
+    #[test]
+    fn the_hints_cite_the_readers_own_chapter() {
+        let secs = Duration::from_secs;
+        let hint = |name: &str| compare_waiting(find(name).unwrap(), secs(0), secs(5)).text;
+        assert!(hint("listing-21-20").ends_with("see listing 21-21)"));
+        assert!(hint("listing-20-20").ends_with("see listing 20-21)"));
+        assert!(hint("listing-21-10").ends_with("(see listing 21-11)"));
+        assert!(hint("beyond-06-pool-from-crates-io").ends_with("(see listing 21-11)"));
     }
 }

@@ -17,7 +17,7 @@ use crate::reader::detect::{self, Built, Found};
 use crate::reader::Project;
 use crate::registry::{page_listing, Kind, Outcome, Serves, Step};
 use crate::server::{Network, Server};
-use crate::session::{self, Transcript};
+use crate::session::{self, Bounds, Transcript};
 use crate::{Error, Result};
 
 use judge::{Pages, Ran};
@@ -95,6 +95,12 @@ pub fn reader_timeout(serves: &Serves) -> Duration {
     }
 }
 
+/// How long a reader's server that should stop by itself has to exit once
+/// its last connection is answered: the chapter's exits within
+/// milliseconds, so a server still running after this is told that it
+/// hangs (and the check does not wait the reply bound again).
+pub const EXIT_WITHIN: Duration = Duration::from_secs(2);
+
 /// Build the reader's project for a step that builds; where it does not,
 /// the error says whether the chapter shows its error, with the compiler's
 /// output.
@@ -131,29 +137,37 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     // The session and, where the step has `/sleep`, the waiting probe, for
     // both servers: four servers side by side where each gets a network of
     // its own, so a check takes one `/sleep`, not two.
-    let session_and_probe = |exe: PathBuf, cwd: PathBuf, timeout: Duration| {
+    let session_and_probe = |exe: PathBuf, cwd: PathBuf, bounds: Bounds| {
         move || {
             let (exe2, cwd2) = (exe.clone(), cwd.clone());
             both(
-                move || session::run_within(step, &exe, &cwd, &mut (), timeout),
+                move || session::run_within(step, &exe, &cwd, &mut (), bounds),
                 move || {
                     serves
                         .sleep_route
-                        .then(|| root_behind_sleep(&exe2, &cwd2, timeout))
+                        .then(|| root_behind_sleep(&exe2, &cwd2, bounds.reply))
                 },
             )
         }
     };
     let waited = reader_timeout(&serves);
     let ((expected, expected_wait), (actual, actual_wait)) = both(
-        session_and_probe(ours, root().to_path_buf(), session::EXCHANGE_TIMEOUT),
-        session_and_probe(theirs, project.dir.clone(), waited),
+        session_and_probe(ours, root().to_path_buf(), Bounds::GENEROUS),
+        session_and_probe(
+            theirs,
+            project.dir.clone(),
+            Bounds {
+                reply: waited,
+                exit: EXIT_WITHIN,
+            },
+        ),
     );
     let (expected, actual): (Transcript, Transcript) = (expected?, actual?);
     if let Some(verdict) = judge::never_answers(&expected, &actual, waited) {
         return Ok(vec![verdict]);
     }
     let mut verdicts = judge::compare_sessions(
+        step,
         &expected,
         &actual,
         &Pages::in_dir(root()),

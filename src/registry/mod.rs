@@ -94,6 +94,15 @@ impl Track {
         }
     }
 
+    /// The chapter whose listings the track follows: 20, or 21 for today's
+    /// edition and the exercises worked after it.
+    pub fn chapter(self) -> u32 {
+        match self {
+            Track::Print2021 | Track::Print2018 | Track::Online => 20,
+            Track::Edition2024 | Track::Exercises => 21,
+        }
+    }
+
     /// How the step lists name the track.
     pub fn name(self) -> &'static str {
         match self {
@@ -714,6 +723,19 @@ pub fn page_listing(file: &str, track: Track) -> Option<&'static Step> {
         .filter(is_it)
         .find(|s| s.track == track)
         .or_else(|| STEPS.iter().find(is_it))
+}
+
+/// Listing `number` of the chapter `track` follows (`20-21`, or `21-21`
+/// for a reader of today's edition or of the exercises): the track's own
+/// where it has one, else the main line's of that chapter.
+pub fn listing_on(track: Track, number: u32) -> Option<&'static Step> {
+    let listing = format!("{}-{number}", track.chapter());
+    let numbered = |s: &&Step| s.listing == Some(listing.as_str());
+    STEPS
+        .iter()
+        .filter(numbered)
+        .find(|s| s.track == track)
+        .or_else(|| STEPS.iter().find(numbered))
 }
 
 /// A name no step answers to.

@@ -72,7 +72,7 @@ fn a_while_let_pool_is_told_it_serialises_jobs() {
     assert!(text.contains("see listing 20-21"), "{text}");
     assert_eq!(
         check::summary(resolve("20-20").unwrap(), &verdicts),
-        "1 of 5 behaviours differ from listing-20-20."
+        "1 of 6 behaviours differ from listing-20-20."
     );
 }
 
@@ -390,4 +390,128 @@ fn the_next_step_is_past_the_pages_the_reader_has_written() {
             "with the pages: {pages}"
         );
     }
+}
+
+/// A reader's project at `step` with `edit` made to its `src/main.rs` (or
+/// `src/lib.rs`), typed as readers type: comments and names of their own.
+/// Its verdicts, and how long the check took once the project was built.
+fn mistake(
+    test: &str,
+    step: &str,
+    file: &str,
+    edit: impl Fn(&str) -> String,
+) -> (Vec<Verdict>, std::time::Duration) {
+    let dir = edited_project(test, step, &[file], |text| {
+        edit(text)
+            .replacen(
+                "fn handle_connection(",
+                "// my handler\nfn handle_connection(",
+                1,
+            )
+            .replace("contents", "page")
+    });
+    let project = Project::open(&dir).unwrap();
+    project.build().unwrap();
+    let started = std::time::Instant::now();
+    let verdicts = check::evaluate(resolve(step).unwrap(), &project).unwrap();
+    (verdicts, started.elapsed())
+}
+
+/// The one verdict that fails, of `verdicts`.
+fn the_failure(verdicts: &[Verdict]) -> &str {
+    let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.holds).collect();
+    assert_eq!(failed.len(), 1, "{}", lines(verdicts));
+    &failed[0].text
+}
+
+#[test]
+fn a_response_without_content_length_is_told_what_the_chapter_sends() {
+    let (verdicts, took) = mistake(
+        "no-content-length",
+        "listing-21-05",
+        "src/main.rs",
+        |main| main.replace("\\r\\nContent-Length: {length}\\r\\n\\r\\n", "\\r\\n\\r\\n"),
+    );
+    let failure = the_failure(&verdicts);
+    assert!(
+        failure.ends_with(
+            "; but it sends no Content-Length header: the chapter's server sends \
+             `Content-Length: 176`, the body's length in bytes, so that a client knows where the \
+             body ends"
+        ),
+        "{failure}"
+    );
+    // No /sleep at this step: the verdict comes within seconds of the build.
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_content_length_five_bytes_too_long_is_told_what_a_client_does() {
+    let (verdicts, _) = mistake(
+        "content-length-long",
+        "listing-20-05",
+        "src/main.rs",
+        |main| {
+            main.replace(
+                "let length = contents.len();",
+                "let length = contents.len() + 5;",
+            )
+        },
+    );
+    let failure = the_failure(&verdicts);
+    assert!(
+        failure.contains(
+            "its Content-Length says 181, but its body has 176 bytes: a client waits for 5 more \
+             that never come"
+        ),
+        "{failure}"
+    );
+}
+
+#[test]
+fn bare_line_feeds_and_a_missing_empty_line_are_told_in_words() {
+    let (verdicts, _) = mistake("bare-line-feeds", "listing-21-05", "src/main.rs", |main| {
+        main.replace("\\r\\n", "\\n")
+    });
+    assert!(
+        the_failure(&verdicts).contains("its lines end in `\\n` alone, where HTTP wants `\\r\\n`"),
+        "{}",
+        lines(&verdicts)
+    );
+    let (verdicts, _) = mistake("no-empty-line", "listing-21-05", "src/main.rs", |main| {
+        main.replace("{length}\\r\\n\\r\\n{contents}", "{length}\\r\\n{contents}")
+    });
+    // Its pages are not found where no empty line starts them either.
+    let text = lines(&verdicts);
+    assert!(
+        text.contains(
+            "✗ GET /: HTTP/1.1 200 OK with your hello.html; yours: HTTP/1.1 200 OK with no empty \
+             line after its headers\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("; but no empty line ends its headers"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_shutdown_that_hangs_is_diagnosed_within_seconds() {
+    // Listing 21-25 without the line of 21-23 that closes the channel.
+    let (verdicts, took) = mistake("shutdown-hangs", "listing-21-25", "src/lib.rs", |lib| {
+        lib.replace("        drop(self.sender.take());\n", "")
+    });
+    let text = lines(&verdicts);
+    assert!(
+        text.contains(
+            "✗ the server shuts down by itself after two connections; yours printed `Shutting \
+             down worker 0` and then nothing: its drop is joining worker 0, which still waits \
+             for a job, because the channel is still open (its sender was never dropped). \
+             Listing 21-23 drops the sender before the joins"
+        ),
+        "{text}"
+    );
+    // Its /sleep (5 s) and two seconds to exit, with a wide margin.
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
 }
