@@ -163,6 +163,26 @@ pub fn kill_with_this_thread(command: &mut Command) {
     }
 }
 
+/// Cap the address space of the process `command` starts at `bytes`: a
+/// reader's server that allocates or spawns threads without end then fails
+/// to (and says so) before it takes the machine's memory.
+pub fn limit_address_space(command: &mut Command, bytes: u64) {
+    // SAFETY: setrlimit is async-signal-safe and reads only the limit,
+    // which the closure owns.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 /// The number of threads process `pid` has now.
 pub fn thread_count(pid: u32) -> Option<usize> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -31,14 +31,19 @@ use std::time::{Duration, Instant};
 #[cfg(target_os = "linux")]
 use crate::linux;
 
+/// The address space a reader's server may have (see
+/// [`Server::start_readers`]): far more than any server of the chapter
+/// needs (a few MiB, and 8 MiB of stack reserved per thread).
+pub const READERS_ADDRESS_SPACE: u64 = 2 << 30;
+
 /// The address every stage listens on.
 pub const ADDRESS: &str = "127.0.0.1:7878";
 
 /// The port of [`ADDRESS`].
 const PORT: u16 = 7878;
 
-/// How long a server may take to start listening.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a server may take to start listening, on a loaded machine.
+pub const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Whether the harness keeps to its portable path (`CH20_HARNESS=portable`),
 /// or, on Linux, uses what Linux offers (`crate::linux`).
@@ -87,8 +92,8 @@ pub enum StartError {
         status: ExitStatus,
         stderr: String,
     },
-    /// It did not listen within the time bound.
-    NeverListened,
+    /// It runs, and did not listen within this bound.
+    NeverListened(Duration),
     /// It listens, but on another port.
     ListensElsewhere {
         port: u16,
@@ -111,10 +116,10 @@ impl std::fmt::Display for StartError {
                 }
                 Ok(())
             }
-            StartError::NeverListened => write!(
+            StartError::NeverListened(within) => write!(
                 f,
-                "the server did not listen on {ADDRESS} within {} s",
-                START_TIMEOUT.as_secs()
+                "the server runs, but did not listen on {ADDRESS} within {} s",
+                within.as_secs()
             ),
             StartError::ListensElsewhere { port } => write!(
                 f,
@@ -150,9 +155,12 @@ pub enum Ending {
 /// What a server printed, and how it ended.
 #[derive(Clone, Debug)]
 pub struct Finished {
+    /// What it printed on stdout, as far as it is kept ([`Printed::text`]).
     pub stdout: String,
     pub stderr: String,
     pub ending: Ending,
+    /// How much it printed on stdout in all, and over how long.
+    pub printed: Printed,
 }
 
 /// Every server process running now, so that an interrupted tour can stop
@@ -205,9 +213,9 @@ pub fn stop_all() {
 pub struct Server {
     child: Arc<Mutex<Child>>,
     pid: u32,
-    stdout: Option<JoinHandle<String>>,
-    stderr: Option<JoinHandle<String>>,
-    stdout_so_far: Arc<Mutex<String>>,
+    stdout: Option<JoinHandle<Printed>>,
+    stderr: Option<JoinHandle<Printed>>,
+    stdout_so_far: Arc<Mutex<Printed>>,
     exited: Option<ExitStatus>,
     network: Network,
     _port_lock: Option<File>,
@@ -222,6 +230,27 @@ impl Server {
         Server::start_in(Network::detect(), exe, cwd)
     }
 
+    /// [`Server::start`], giving up on a server that runs and does not
+    /// listen after `bound` (a reader's, whose step binds first thing).
+    pub fn start_within(exe: &Path, cwd: &Path, bound: Duration) -> Result<Server, StartError> {
+        Server::spawn(Network::detect(), exe, &[], cwd, bound, None)
+    }
+
+    /// [`Server::start_within`], for a reader's server: its address space is
+    /// capped at [`READERS_ADDRESS_SPACE`] where the OS lets us (Linux), so
+    /// that one that spawns threads or allocates without end fails before
+    /// it takes the machine's memory.
+    pub fn start_readers(exe: &Path, cwd: &Path, bound: Duration) -> Result<Server, StartError> {
+        Server::spawn(
+            Network::detect(),
+            exe,
+            &[],
+            cwd,
+            bound,
+            Some(READERS_ADDRESS_SPACE),
+        )
+    }
+
     /// [`Server::start`] in the given network.
     pub fn start_in(network: Network, exe: &Path, cwd: &Path) -> Result<Server, StartError> {
         Server::start_with_args(network, exe, &[], cwd)
@@ -233,6 +262,17 @@ impl Server {
         exe: &Path,
         args: &[&str],
         cwd: &Path,
+    ) -> Result<Server, StartError> {
+        Server::spawn(network, exe, args, cwd, START_TIMEOUT, None)
+    }
+
+    fn spawn(
+        network: Network,
+        exe: &Path,
+        args: &[&str],
+        cwd: &Path,
+        bound: Duration,
+        address_space: Option<u64>,
     ) -> Result<Server, StartError> {
         let (mut command, port_lock) = match network {
             #[cfg(target_os = "linux")]
@@ -258,7 +298,12 @@ impl Server {
         #[cfg(target_os = "linux")]
         if !portable_only() {
             linux::kill_with_this_thread(&mut command);
+            if let Some(bytes) = address_space {
+                linux::limit_address_space(&mut command, bytes);
+            }
         }
+        #[cfg(not(target_os = "linux"))]
+        let _ = address_space;
         {
             let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
             if running.stopping {
@@ -284,7 +329,7 @@ impl Server {
             running.children.push(Arc::downgrade(&child));
             (child, pid, stdout, stderr)
         };
-        let stdout_so_far = Arc::new(Mutex::new(String::new()));
+        let stdout_so_far = Arc::new(Mutex::new(Printed::default()));
         let stdout = collect(stdout, Some(stdout_so_far.clone()));
         let stderr = collect(stderr, None);
         let mut server = Server {
@@ -297,7 +342,7 @@ impl Server {
             network,
             _port_lock: port_lock,
         };
-        server.wait_until_listening()?;
+        server.wait_until_listening(bound)?;
         server.wait_until_settled();
         #[cfg(target_os = "linux")]
         if network == Network::Isolated {
@@ -314,9 +359,13 @@ impl Server {
         self.network
     }
 
-    /// What the server has printed on stdout so far.
+    /// What the server has printed on stdout so far (as [`Printed::text`]
+    /// keeps it).
     pub fn stdout_so_far(&self) -> String {
-        self.stdout_so_far.lock().unwrap().clone()
+        self.stdout_so_far
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .text()
     }
 
     /// The number of threads the server has now, or `None` where the
@@ -374,10 +423,18 @@ impl Server {
             Some(code) => Ending::Exited(code),
             None => Ending::Died(status.to_string()),
         };
+        let printed = self.stdout.take().unwrap().join().unwrap_or_default();
         Finished {
-            stdout: self.stdout.take().unwrap().join().unwrap_or_default(),
-            stderr: self.stderr.take().unwrap().join().unwrap_or_default(),
+            stdout: printed.text(),
+            stderr: self
+                .stderr
+                .take()
+                .unwrap()
+                .join()
+                .unwrap_or_default()
+                .text(),
             ending,
+            printed,
         }
     }
 
@@ -408,9 +465,9 @@ impl Server {
         }
     }
 
-    fn wait_until_listening(&mut self) -> Result<(), StartError> {
+    fn wait_until_listening(&mut self, bound: Duration) -> Result<(), StartError> {
         let started = Instant::now();
-        let deadline = started + START_TIMEOUT;
+        let deadline = started + bound;
         let mut pause = Backoff::new();
         loop {
             if self.is_listening() {
@@ -424,11 +481,17 @@ impl Server {
                 }
             }
             if let Some(status) = self.try_exited() {
-                let stderr = self.stderr.take().unwrap().join().unwrap_or_default();
+                let stderr = self
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .join()
+                    .unwrap_or_default()
+                    .text();
                 return Err(StartError::ExitedEarly { status, stderr });
             }
             if Instant::now() >= deadline {
-                return Err(StartError::NeverListened);
+                return Err(StartError::NeverListened(bound));
             }
             pause.sleep();
         }
@@ -496,30 +559,84 @@ fn ended_by_our_kill(status: ExitStatus) -> bool {
     }
 }
 
-/// Read a pipe to its end on a thread of its own. `live`, if given, grows
-/// with every read (a character split between two reads shows there as a
-/// replacement character; what the thread returns is decoded whole).
+/// How much of what a server prints is kept: its first and its last
+/// [`KEPT`] bytes each. A server of the chapter prints a few lines; one
+/// that prints in an endless loop must not fill the memory of whoever
+/// runs it (the tour, a test).
+pub const KEPT: usize = 64 * 1024;
+
+/// What a server printed on one stream, as far as it is kept: its head and
+/// tail, and how much it printed in all, over how long.
+#[derive(Clone, Debug, Default)]
+pub struct Printed {
+    head: Vec<u8>,
+    tail: std::collections::VecDeque<u8>,
+    /// Every byte it printed, kept or not.
+    pub bytes: u64,
+    /// From its first byte to its last.
+    pub over: Duration,
+    first: Option<Instant>,
+}
+
+impl Printed {
+    fn push(&mut self, bytes: &[u8]) {
+        let now = Instant::now();
+        let first = *self.first.get_or_insert(now);
+        self.over = now - first;
+        self.bytes += bytes.len() as u64;
+        let room = KEPT.saturating_sub(self.head.len());
+        let (head, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(head);
+        self.tail.extend(rest);
+        let excess = self.tail.len().saturating_sub(KEPT);
+        self.tail.drain(..excess);
+    }
+
+    /// Whether some of it was left out.
+    pub fn cut(&self) -> bool {
+        self.bytes > (self.head.len() + self.tail.len()) as u64
+    }
+
+    /// What is kept, as text: all of it, or its head, a line saying how
+    /// much was left out, and its tail.
+    pub fn text(&self) -> String {
+        let head = String::from_utf8_lossy(&self.head);
+        if !self.cut() {
+            let tail: Vec<u8> = self.tail.iter().copied().collect();
+            return head.into_owned() + &String::from_utf8_lossy(&tail);
+        }
+        let left_out = self.bytes - (self.head.len() + self.tail.len()) as u64;
+        let tail: Vec<u8> = self.tail.iter().copied().collect();
+        format!(
+            "{head}\n[... {left_out} bytes left out ...]\n{}",
+            String::from_utf8_lossy(&tail)
+        )
+    }
+}
+
+/// Read a pipe to its end on a thread of its own, keeping what [`Printed`]
+/// keeps. `live`, if given, is the same, as it grows.
 fn collect(
     mut pipe: impl Read + Send + 'static,
-    live: Option<Arc<Mutex<String>>>,
-) -> JoinHandle<String> {
+    live: Option<Arc<Mutex<Printed>>>,
+) -> JoinHandle<Printed> {
     thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut buf = [0u8; 4096];
+        let mut printed = Printed::default();
+        let mut buf = [0u8; 8192];
         loop {
             match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    all.extend_from_slice(&buf[..n]);
+                    printed.push(&buf[..n]);
                     if let Some(live) = &live {
                         live.lock()
-                            .unwrap()
-                            .push_str(&String::from_utf8_lossy(&buf[..n]));
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(&buf[..n]);
                     }
                 }
             }
         }
-        String::from_utf8_lossy(&all).into_owned()
+        printed
     })
 }
 

@@ -277,6 +277,10 @@ pub struct Bounds {
     /// For the server to exit by itself, once its last connection is
     /// answered.
     pub exit: Duration,
+    /// For the server to listen, once started.
+    pub start: Duration,
+    /// Whether it is a reader's server (see `Server::start_readers`).
+    pub readers: bool,
 }
 
 impl Bounds {
@@ -284,6 +288,8 @@ impl Bounds {
     pub const GENEROUS: Bounds = Bounds {
         reply: EXCHANGE_TIMEOUT,
         exit: EXCHANGE_TIMEOUT,
+        start: crate::server::START_TIMEOUT,
+        readers: false,
     };
 }
 
@@ -300,7 +306,11 @@ pub fn run_within(
     let serves = step
         .server()
         .unwrap_or_else(|| panic!("{} is not a server", step.name));
-    let mut server = Server::start(exe, cwd)?;
+    let mut server = if bounds.readers {
+        Server::start_readers(exe, cwd, bounds.start)?
+    } else {
+        Server::start_within(exe, cwd, bounds.start)?
+    };
     let mut events = Vec::new();
     for action in script(&serves) {
         let silent = |e: &Event| matches!(e, Event::Exchange(x) if x.reply.bytes.is_empty() && x.reply.end == End::TimedOut);

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::compile::BuildReport;
 use crate::registry::{listing_on, Step, STEPS};
+use crate::server::{Ending, StartError, ADDRESS};
 use crate::session::{
     hide_worker_ids, sorted_lines, End, Event, Exchange, Transcript, NO_WAIT_UNDER, WAITS_AT_LEAST,
 };
@@ -178,6 +179,52 @@ pub fn framing_differences(expected: &Exchange, actual: &Exchange) -> Vec<String
     differences
 }
 
+/// A reader's server that did not start, in words: it listens elsewhere,
+/// exits before it listens, or runs and never listens.
+pub fn does_not_start(error: &StartError) -> Verdict {
+    let text = match error {
+        StartError::NeverListened(within) => format!(
+            "your server runs, but did not listen on {ADDRESS} within {} s: the chapter's binds \
+             it first thing (`TcpListener::bind(\"{ADDRESS}\")`, the first line of `main`), and \
+             by then has answered its first requests",
+            within.as_secs()
+        ),
+        StartError::ExitedEarly { status, stderr } => {
+            let said: Vec<&str> = stderr.lines().filter(|l| !l.is_empty()).take(4).collect();
+            format!(
+                "your server exited ({status}) before it listened on {ADDRESS}, where the \
+                 chapter's keeps serving{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!("; it said:\n{}", indent(&said.join("\n")))
+                }
+            )
+        }
+        other => other.to_string().replacen("the server", "your server", 1),
+    };
+    Verdict::fails(text)
+}
+
+/// Where the reader's server printed far more than the chapter's (a loop
+/// that prints and never ends): how much, and how fast. Everything else
+/// it did follows from that.
+pub fn prints_too_much(expected: &Transcript, actual: &Transcript) -> Option<Verdict> {
+    const TOO_MUCH: u64 = 1 << 20;
+    let (theirs, yours) = (&expected.server.printed, &actual.server.printed);
+    if yours.bytes < TOO_MUCH || yours.bytes < 100 * theirs.bytes.max(1) {
+        return None;
+    }
+    let lines = expected.server.stdout.lines().count();
+    Some(Verdict::fails(format!(
+        "your server printed {:.1} MB in {:.1} s, where the chapter's prints {lines} line{} \
+         in its whole session: does something print in a loop that never ends?",
+        yours.bytes as f64 / 1e6,
+        yours.over.as_secs_f64(),
+        if lines == 1 { "" } else { "s" }
+    )))
+}
+
 /// Whether a server answered anything: a byte, or a connection it closed.
 fn answers(t: &Transcript) -> bool {
     t.exchanges()
@@ -279,6 +326,21 @@ pub fn compare_sessions(
                 return verdicts;
             }
             _ => {}
+        }
+    }
+    // A server that exits by itself where the chapter's keeps serving.
+    // (Where the sessions stopped lining up, that was told, and returned,
+    // above.)
+    if expected.server.ending == Ending::Stopped {
+        if let Ending::Exited(_) | Ending::Died(_) = &actual.server.ending {
+            verdicts.push(Verdict::fails(format!(
+                "the server keeps serving until it is stopped; yours exited by itself ({})",
+                match &actual.server.ending {
+                    Ending::Exited(code) => format!("exit status: {code}"),
+                    Ending::Died(how) => how.clone(),
+                    Ending::Stopped => unreachable!(),
+                }
+            )));
         }
     }
     if expected.exchanges().any(|x| !x.reply.bytes.is_empty()) {
@@ -566,6 +628,7 @@ mod tests {
                 stdout: stdout.to_string(),
                 stderr: String::new(),
                 ending: Ending::Stopped,
+                printed: Default::default(),
             },
         }
     }

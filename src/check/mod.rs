@@ -16,7 +16,7 @@ use crate::compile::{build_stage, root, BuildReport};
 use crate::reader::detect::{self, Built, Found};
 use crate::reader::Project;
 use crate::registry::{page_listing, Kind, Outcome, Serves, Step};
-use crate::server::{Network, Server};
+use crate::server::{Network, Server, StartError};
 use crate::session::{self, Bounds, Transcript};
 use crate::{Error, Result};
 
@@ -101,6 +101,10 @@ pub fn reader_timeout(serves: &Serves) -> Duration {
 /// hangs (and the check does not wait the reply bound again).
 pub const EXIT_WITHIN: Duration = Duration::from_secs(2);
 
+/// How long a reader's server has to listen once it runs: the chapter's
+/// binds its port first thing, within milliseconds.
+pub const LISTEN_WITHIN: Duration = Duration::from_secs(3);
+
 /// Build the reader's project for a step that builds; where it does not,
 /// the error says whether the chapter shows its error, with the compiler's
 /// output.
@@ -145,7 +149,7 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
                 move || {
                     serves
                         .sleep_route
-                        .then(|| root_behind_sleep(&exe2, &cwd2, bounds.reply))
+                        .then(|| root_behind_sleep(&exe2, &cwd2, bounds))
                 },
             )
         }
@@ -159,10 +163,22 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
             Bounds {
                 reply: waited,
                 exit: EXIT_WITHIN,
+                start: LISTEN_WITHIN,
+                readers: true,
             },
         ),
     );
-    let (expected, actual): (Transcript, Transcript) = (expected?, actual?);
+    let expected: Transcript = expected?;
+    // A reader's server that does not start is a verdict, not an error:
+    // what it did instead, in words.
+    let actual: Transcript = match actual {
+        Ok(actual) => actual,
+        Err(error @ (StartError::PortInUse { .. } | StartError::Io(_))) => return Err(error.into()),
+        Err(start) => return Ok(vec![judge::does_not_start(&start)]),
+    };
+    if let Some(verdict) = judge::prints_too_much(&expected, &actual) {
+        return Ok(vec![verdict]);
+    }
     if let Some(verdict) = judge::never_answers(&expected, &actual, waited) {
         return Ok(vec![verdict]);
     }
@@ -174,16 +190,22 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
         &Pages::in_dir(&project.dir),
     );
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
-    if let (Some(expected), Some(actual), true) = (expected_wait, actual_wait, responds) {
-        verdicts.push(judge::compare_waiting(step, expected?, actual?));
+    // A probe that could not start the reader's server (whose session ran)
+    // has nothing to say about waiting.
+    if let (Some(expected), Some(Ok(actual)), true) = (expected_wait, actual_wait, responds) {
+        verdicts.push(judge::compare_waiting(step, expected?, actual));
     }
     Ok(verdicts)
 }
 
 /// How long `/` waits behind `/sleep` on a fresh server from `exe`.
-fn root_behind_sleep(exe: &Path, cwd: &Path, timeout: Duration) -> Result<Duration> {
-    let _server = Server::start(exe, cwd)?;
-    Ok(session::root_behind_sleep_within(timeout)
+fn root_behind_sleep(exe: &Path, cwd: &Path, bounds: Bounds) -> Result<Duration> {
+    let _server = if bounds.readers {
+        Server::start_readers(exe, cwd, bounds.start)?
+    } else {
+        Server::start_within(exe, cwd, bounds.start)?
+    };
+    Ok(session::root_behind_sleep_within(bounds.reply)
         .map_err(Error::run("GET / behind GET /sleep"))?
         .elapsed)
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 use companion::check::{self, Verdict};
 use companion::reader::Project;
 use companion::registry::resolve;
-use companion::server::StartError;
 use companion::Error;
 use kit::projects::{edited_project, project_from};
 
@@ -153,17 +152,11 @@ fn a_server_on_another_port_is_told_which() {
     let dir = edited_project("other-port", "listing-20-05", &["src/main.rs"], |main| {
         main.replace("7878", "7879")
     });
-    let error = evaluate("20-05", &dir).unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::Server(StartError::ListensElsewhere { port: 7879 })
-        ),
-        "{error:?}"
-    );
-    assert!(error
-        .to_string()
-        .starts_with("the server listens on port 7879, not on 127.0.0.1:7878"));
+    let verdicts = evaluate("20-05", &dir).unwrap();
+    assert_eq!(verdicts.len(), 1);
+    assert!(verdicts[0]
+        .text
+        .starts_with("your server listens on port 7879, not on 127.0.0.1:7878"));
 }
 
 #[test]
@@ -514,4 +507,117 @@ fn a_shutdown_that_hangs_is_diagnosed_within_seconds() {
     );
     // Its /sleep (5 s) and two seconds to exit, with a wide margin.
     assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
+
+/// The verdicts on a reader's server at listing 21-5 with `edit` made to
+/// its `src/main.rs`, and how long the check took after the build.
+fn server_mistake(
+    test: &str,
+    edit: impl Fn(&str) -> String,
+) -> (Vec<Verdict>, std::time::Duration) {
+    mistake(test, "listing-21-05", "src/main.rs", edit)
+}
+
+#[test]
+fn a_server_that_never_listens_is_told_so_in_seconds() {
+    let (verdicts, took) = server_mistake("never-listens", |main| {
+        main.replacen(
+            "fn main() {\n",
+            "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(60));\n",
+            1,
+        )
+    });
+    assert_eq!(verdicts.len(), 1, "{}", lines(&verdicts));
+    assert!(
+        verdicts[0].text.starts_with(
+            "your server runs, but did not listen on 127.0.0.1:7878 within 3 s: the chapter's \
+             binds it first thing"
+        ),
+        "{}",
+        verdicts[0].text
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_server_that_exits_at_once_is_told_what_it_said() {
+    // A port number one digit too long.
+    let (verdicts, _) = server_mistake("exits-at-once", |main| main.replace("7878", "78787"));
+    assert_eq!(verdicts.len(), 1, "{}", lines(&verdicts));
+    let text = &verdicts[0].text;
+    assert!(
+        text.starts_with("your server exited (exit status: 101) before it listened on 127.0.0.1:7878, where the chapter's keeps serving; it said:"),
+        "{text}"
+    );
+    assert!(text.contains("invalid port value"), "{text}");
+}
+
+#[test]
+fn a_server_that_listens_then_exits_is_told_so() {
+    let (verdicts, _) = server_mistake("listens-then-exits", |main| {
+        main.replace("listener.incoming()", "listener.incoming().take(1)")
+    });
+    let text = lines(&verdicts);
+    assert!(
+        text.contains("✓ GET /: HTTP/1.1 200 OK with your hello.html\n"),
+        "{text}"
+    );
+    // The second request finds it gone, or going.
+    assert!(
+        text.contains(
+            "✗ GET /does-not-exist: HTTP/1.1 200 OK with your hello.html; yours: refused (nothing \
+             listens any more)"
+        ) || text.contains(
+            "✗ GET /does-not-exist: HTTP/1.1 200 OK with your hello.html; yours: no response (the \
+             server closes the connection)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("✗ the server keeps serving until it is stopped; yours exited by itself (exit status: 0)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_server_that_prints_without_end_is_told_how_much_and_the_tour_keeps_little() {
+    let (verdicts, took) = server_mistake("prints-without-end", |main| {
+        main.replacen(
+            "fn handle_connection(mut stream: TcpStream) {\n",
+            "fn handle_connection(mut stream: TcpStream) {\n    loop {\n        println!(\"got a connection\");\n    }\n",
+            1,
+        )
+    });
+    assert_eq!(verdicts.len(), 1, "{}", lines(&verdicts));
+    let text = &verdicts[0].text;
+    assert!(text.starts_with("your server printed "), "{text}");
+    assert!(
+        text.ends_with(
+            " s, where the chapter's prints 0 lines in its whole session: does something print \
+             in a loop that never ends?"
+        ),
+        "{text}"
+    );
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+}
+
+#[test]
+fn a_server_that_spawns_threads_without_end_is_stopped_by_its_memory_cap() {
+    if companion::server::portable_only() {
+        kit::say_past_capture(
+            "skipping the thread-spawning server: only Linux caps a reader's server's memory",
+        );
+        return;
+    }
+    let (verdicts, _) = server_mistake("spawns-without-end", |main| {
+        main.replacen(
+            "fn main() {\n",
+            "fn main() {\n    loop {\n        std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(60)));\n    }\n",
+            1,
+        )
+    });
+    assert_eq!(verdicts.len(), 1, "{}", lines(&verdicts));
+    let text = &verdicts[0].text;
+    assert!(text.starts_with("your server exited ("), "{text}");
+    assert!(text.contains("failed to spawn thread"), "{text}");
 }
