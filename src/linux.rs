@@ -457,7 +457,9 @@ mod tests {
 
     /// The kernel's socket diagnostics and /proc/net/tcp name the same
     /// listener, in a network of this test thread's own: none, then the one
-    /// it opens on 127.0.0.1:7878 (not one on another port), then none.
+    /// it opens on 127.0.0.1:7878 (not one on another port or another
+    /// loopback address, nor a connection it accepts on 127.0.0.1:7878), then
+    /// none, then one on 0.0.0.0:7878, then none.
     #[test]
     fn netlink_and_proc_agree_on_the_listener() {
         if !can_isolate() {
@@ -475,13 +477,28 @@ mod tests {
             assert_eq!(listener_inode_by_netlink().unwrap(), None);
             let _elsewhere = std::net::TcpListener::bind("127.0.0.1:7879").unwrap();
             assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            let other_address = std::net::TcpListener::bind("127.0.0.2:7878").unwrap();
+            assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            assert_eq!(table(), None);
+            drop(other_address);
             let listener = std::net::TcpListener::bind("127.0.0.1:7878").unwrap();
+            // A connection, accepted: a socket on 127.0.0.1:7878 too, but
+            // not a listening one.
+            let _client = std::net::TcpStream::connect("127.0.0.1:7878").unwrap();
+            let _accepted = listener.accept().unwrap();
             let inode = listener_inode_by_netlink().unwrap();
             assert!(inode.is_some());
             assert_eq!(inode, table());
             let holder = port_holder().expect("a holder");
             assert_eq!(holder.1, std::process::id());
             drop(listener);
+            assert_eq!(listener_inode_by_netlink().unwrap(), None);
+            assert_eq!(table(), None);
+            let everywhere = std::net::TcpListener::bind("0.0.0.0:7878").unwrap();
+            let inode = listener_inode_by_netlink().unwrap();
+            assert!(inode.is_some());
+            assert_eq!(inode, table());
+            drop(everywhere);
             assert_eq!(listener_inode_by_netlink().unwrap(), None);
             assert_eq!(table(), None);
         })
