@@ -269,82 +269,61 @@ fn listener_inode() -> io::Result<Option<u32>> {
 }
 
 /// [`listener_inode`] through a `SOCK_DIAG_BY_FAMILY` dump of the TCP/IPv4
-/// sockets in state LISTEN (linux/inet_diag.h).
+/// sockets in state LISTEN (linux/inet_diag.h), built and read with the
+/// netlink-packet crates.
 fn listener_inode_by_netlink() -> io::Result<Option<u32>> {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    const TCP_LISTEN: u32 = 10;
-    const HEADER: usize = 16; // struct nlmsghdr
-                              // SAFETY: socket() takes no pointers; the descriptor is owned below.
-    let fd = unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
-            libc::NETLINK_SOCK_DIAG,
-        )
+    use netlink_packet_core::{
+        NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_DUMP, NLM_F_REQUEST,
     };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: fd is a descriptor we just opened and nothing else owns.
-    let socket = unsafe { OwnedFd::from_raw_fd(fd) };
-    // struct nlmsghdr, then struct inet_diag_req_v2 (its socket id all zero).
-    let mut request = [0u8; HEADER + 56];
-    let len = request.len() as u32;
-    request[0..4].copy_from_slice(&len.to_ne_bytes());
-    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
-    let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
-    request[6..8].copy_from_slice(&flags.to_ne_bytes());
-    request[HEADER] = libc::AF_INET as u8;
-    request[HEADER + 1] = libc::IPPROTO_TCP as u8;
-    request[HEADER + 4..HEADER + 8].copy_from_slice(&(1u32 << TCP_LISTEN).to_ne_bytes());
-    // SAFETY: the buffer outlives the call; with no address the kernel is
-    // the receiver.
-    let sent = unsafe {
-        libc::send(
-            socket.as_raw_fd(),
-            request.as_ptr().cast(),
-            request.len(),
-            0,
-        )
-    };
-    if sent < 0 {
-        return Err(io::Error::last_os_error());
-    }
+    use netlink_packet_sock_diag::constants::{AF_INET, IPPROTO_TCP};
+    use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
+    use netlink_packet_sock_diag::SockDiagMessage;
+    use netlink_sys::{protocols::NETLINK_SOCK_DIAG, Socket};
+    use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+    const WANTED: [SocketAddr; 2] = [
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 7878)),
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 7878)),
+    ];
+    let socket = Socket::new(NETLINK_SOCK_DIAG)?;
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    let mut request = NetlinkMessage::new(
+        header,
+        SockDiagMessage::InetRequest(InetRequest {
+            family: AF_INET,
+            protocol: IPPROTO_TCP,
+            extensions: ExtensionFlags::empty(),
+            states: StateFlags::LISTEN,
+            socket_id: SocketId::new_v4(),
+        })
+        .into(),
+    );
+    request.finalize();
+    let mut bytes = vec![0u8; request.buffer_len()];
+    request.serialize(&mut bytes);
+    // With no address the kernel is the receiver.
+    socket.send(&bytes, 0)?;
     let mut found = None;
     let mut buf = vec![0u8; 32 * 1024];
     loop {
-        // SAFETY: recv writes at most buf.len() bytes into buf.
-        let n = unsafe { libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
-        if n < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let mut messages = &buf[..n as usize];
-        while messages.len() >= HEADER {
-            let u32_at =
-                |bytes: &[u8], at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
-            let len = (u32_at(messages, 0) as usize).clamp(HEADER, messages.len());
-            let kind = u16::from_ne_bytes([messages[4], messages[5]]);
-            let body = &messages[HEADER..len];
-            match kind as i32 {
-                libc::NLMSG_DONE => return Ok(found),
-                libc::NLMSG_ERROR => {
-                    let errno = i32::from_ne_bytes(body[0..4].try_into().unwrap());
-                    return Err(io::Error::from_raw_os_error(-errno));
-                }
-                // struct inet_diag_msg: family, state, timer, retrans, then
-                // the socket id (source port and address in network byte
-                // order), ..., the inode at byte 68.
-                _ if body.len() >= 72 => {
-                    let port = u16::from_be_bytes([body[4], body[5]]);
-                    let address = [body[8], body[9], body[10], body[11]];
-                    if port == 7878 && matches!(address, [127, 0, 0, 1] | [0, 0, 0, 0]) {
-                        found = Some(u32_at(body, 68));
+        let n = socket.recv(&mut &mut buf[..], 0)?;
+        let mut messages = &buf[..n];
+        while !messages.is_empty() {
+            let message = NetlinkMessage::<SockDiagMessage>::deserialize(messages)
+                .map_err(io::Error::other)?;
+            match message.payload {
+                NetlinkPayload::Done(_) => return Ok(found),
+                NetlinkPayload::Error(error) => return Err(error.to_io()),
+                NetlinkPayload::InnerMessage(SockDiagMessage::InetResponse(response)) => {
+                    let id = &response.header.socket_id;
+                    if WANTED.contains(&SocketAddr::new(id.source_address, id.source_port)) {
+                        found = Some(response.header.inode);
                     }
                 }
                 _ => {}
             }
-            messages = &messages[(len + 3) & !3..];
+            let len = message.header.length as usize;
+            messages = messages.get((len + 3) & !3..).unwrap_or_default();
         }
     }
 }
