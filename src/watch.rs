@@ -117,6 +117,68 @@ fn anyhow_like(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// `text` with every line wider than `width` columns broken between words
+/// (a terminal breaks it wherever the edge falls, mid-name); continuation
+/// lines start where the line's own words do, past its indentation and a
+/// verdict's mark (`✓ `, `✗ `, `ⓘ `). Terminal escapes take no columns.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (line, newline) = match line.strip_suffix('\n') {
+            Some(line) => (line, "\n"),
+            None => (line, ""),
+        };
+        if columns(line) <= width {
+            out.push_str(line);
+            out.push_str(newline);
+            continue;
+        }
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        let marked = ["✓ ", "✗ ", "ⓘ "]
+            .iter()
+            .any(|mark| line[spaces..].starts_with(mark));
+        let indent = " ".repeat(spaces + if marked { 2 } else { 0 });
+        let mut current = String::new();
+        for word in line[spaces..].split(' ') {
+            if current.is_empty() {
+                current = format!("{}{word}", &line[..spaces]);
+            } else if columns(&current) + 1 + columns(word) > width
+                && columns(&current) > indent.len()
+            {
+                out.push_str(&current);
+                out.push('\n');
+                current = format!("{indent}{word}");
+            } else {
+                current.push(' ');
+                current.push_str(word);
+            }
+        }
+        out.push_str(&current);
+        out.push_str(newline);
+    }
+    out
+}
+
+/// How many columns `text` takes on a terminal: its characters, less the
+/// escape sequences that colour them or move the cursor.
+fn columns(text: &str) -> usize {
+    let mut count = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters, then a letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +212,27 @@ mod tests {
         std::fs::write(dir.join("src/main.rs"), "fn main() { }\n").unwrap();
         assert_ne!(Fingerprint::of(&dir), before);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn long_lines_wrap_between_words_under_their_own_text() {
+        let verdict = "✗ `/` still waits behind `/sleep`: your pool serialises jobs\n";
+        assert_eq!(
+            wrap(verdict, 30),
+            "✗ `/` still waits behind\n  `/sleep`: your pool\n  serialises jobs\n"
+        );
+        assert_eq!(
+            wrap("  its code is 99% like\n", 14),
+            "  its code is\n  99% like\n"
+        );
+        // Short lines, and escapes, are left as they are.
+        let styled = "\x1b[1mwatching /p\x1b[0m\n";
+        assert_eq!(wrap(styled, 11), styled);
+        assert_eq!(columns(styled), 12);
+        // A word wider than the line stays whole.
+        assert_eq!(
+            wrap("a stages/listing-20-20/lib.rs b", 10),
+            "a\nstages/listing-20-20/lib.rs\nb"
+        );
     }
 }

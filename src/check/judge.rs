@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use crate::compile::BuildReport;
 use crate::registry::{listing_on, Step, STEPS};
-use crate::server::{Ending, StartError, ADDRESS};
+use crate::server::{Ending, Finished, StartError, ADDRESS};
 use crate::session::{
-    hide_worker_ids, sorted_lines, End, Event, Exchange, Transcript, NO_WAIT_UNDER, WAITS_AT_LEAST,
+    hide_worker_ids, sorted_lines, End, Event, Exchange, Reply, Transcript, NO_WAIT_UNDER,
+    WAITS_AT_LEAST,
 };
 
 use super::Verdict;
@@ -223,6 +224,76 @@ pub fn prints_too_much(expected: &Transcript, actual: &Transcript) -> Option<Ver
         yours.over.as_secs_f64(),
         if lines == 1 { "" } else { "s" }
     )))
+}
+
+/// What a server did with a connection that sent nothing, and then with
+/// `GET /` (see `check::spare_connection`).
+#[derive(Clone, Debug)]
+pub struct Spare {
+    /// The server was done with the connection (closed it) in time.
+    pub done: bool,
+    /// It printed a panic.
+    pub panicked: bool,
+    /// The reply to `GET /` after it (not asked of a server that stops
+    /// after a number of connections).
+    pub then: Option<Reply>,
+    pub finished: Finished,
+}
+
+impl Spare {
+    /// It went on answering after the connection.
+    fn serves_on(&self) -> bool {
+        self.then.as_ref().is_some_and(|r| !r.bytes.is_empty())
+    }
+}
+
+/// How the reader's server fares with a connection that sends nothing, the
+/// kind a browser opens beside the one it uses, against the chapter's: a
+/// note where it does as the chapter's does and that is worth knowing, a
+/// failure where it does otherwise, nothing where there is nothing to say.
+pub fn spare_connection(ours: &Spare, yours: &Spare) -> Option<Verdict> {
+    const SPARE: &str = "a client opens a connection and sends nothing (as browsers do, beside \
+                         the connection they use)";
+    if !ours.done || !yours.done {
+        return None;
+    }
+    Some(match (ours.panicked, yours.panicked) {
+        (true, true) if ours.then.is_none() => Verdict::note(format!(
+            "like the chapter's server, yours panics a worker when {SPARE}; and the chapter's \
+             `.take(2)` counts it as one of its two connections, so a browser's first visit \
+             may use up both; beyond-03-no-unwrap shows how to answer it instead"
+        )),
+        (true, true) if ours.serves_on() && yours.serves_on() => Verdict::note(format!(
+            "like the chapter's server, yours panics a worker when {SPARE}, and serves on with \
+             the others; beyond-03-no-unwrap shows how to answer it instead"
+        )),
+        (true, true) if !ours.serves_on() && !yours.serves_on() => Verdict::note(format!(
+            "like the chapter's server, yours crashes when {SPARE}; beyond-03-no-unwrap shows how \
+             to answer it instead"
+        )),
+        (true, true) => return None,
+        (false, true) => Verdict::fails(format!(
+            "your server panics when {SPARE}, where the chapter's does not; it said:\n{}",
+            indent(panic_message(&yours.finished.stderr).unwrap_or_default())
+        )),
+        (true, false) => Verdict::note(format!(
+            "your server takes it in its stride when {SPARE}, where the chapter's panics"
+        )),
+
+        // Listing 20-1 prints a line for each connection, and the chapter
+        // says a browser makes several.
+        (false, false)
+            if ours.finished.stdout.contains("Connection established!")
+                && ours.finished.stdout.lines().count()
+                    == yours.finished.stdout.lines().count() =>
+        {
+            Verdict::note(format!(
+                "like the chapter's server, yours prints a line when {SPARE}: one visit from a \
+                 browser may print two or three"
+            ))
+        }
+        (false, false) => return None,
+    })
 }
 
 /// Whether a server answered anything: a byte, or a connection it closed.
@@ -1007,5 +1078,76 @@ mod tests {
         assert!(hint("listing-20-20").ends_with("see listing 20-21)"));
         assert!(hint("listing-21-10").ends_with("(see listing 21-11)"));
         assert!(hint("beyond-06-pool-from-crates-io").ends_with("(see listing 21-11)"));
+    }
+
+    fn spare(panicked: bool, serves_on: bool, ending: Ending, stdout: &str) -> Spare {
+        Spare {
+            done: true,
+            panicked,
+            then: (ending != Ending::Exited(0)).then(|| Reply {
+                bytes: if serves_on { ok_page() } else { vec![] },
+                end: if serves_on { End::Closed } else { End::Refused },
+            }),
+            finished: Finished {
+                stdout: stdout.into(),
+                stderr: if panicked {
+                    "thread '<unnamed>' panicked at src/main.rs:20:50:\ncalled `Option::unwrap()` on a `None` value\n".into()
+                } else {
+                    String::new()
+                },
+                ending,
+                printed: Default::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_spare_connection_is_a_note_where_the_reader_does_as_the_chapter_and_a_failure_where_not() {
+        let pool_panics = spare(true, true, Ending::Stopped, "");
+        let note = spare_connection(&pool_panics, &pool_panics.clone()).unwrap();
+        assert!(note.note && note.holds);
+        assert!(
+            note.text
+                .starts_with("like the chapter's server, yours panics a worker"),
+            "{}",
+            note.text
+        );
+        assert!(note
+            .text
+            .ends_with("beyond-03-no-unwrap shows how to answer it instead"));
+
+        let crashes = spare(true, false, Ending::Exited(101), "");
+        let note = spare_connection(&crashes, &crashes.clone()).unwrap();
+        assert!(
+            note.text
+                .starts_with("like the chapter's server, yours crashes"),
+            "{}",
+            note.text
+        );
+
+        let fine = spare(false, true, Ending::Stopped, "");
+        let worse = spare_connection(&fine, &pool_panics).unwrap();
+        assert!(!worse.holds && !worse.note);
+        assert!(worse.text.contains("where the chapter's does not; it said:\n    called `Option::unwrap()` on a `None` value"), "{}", worse.text);
+        let better = spare_connection(&pool_panics, &fine).unwrap();
+        assert!(better.note && better.text.contains("where the chapter's panics"));
+        assert_eq!(spare_connection(&fine, &fine.clone()), None);
+
+        // A server that stops after two connections is not asked for `/`.
+        let counts = spare(true, true, Ending::Exited(0), "");
+        assert!(spare_connection(&counts, &counts.clone())
+            .unwrap()
+            .text
+            .contains("`.take(2)` counts it as one of its two connections"));
+        let prints = spare(
+            false,
+            false,
+            Ending::Stopped,
+            "Connection established!\nConnection established!\n",
+        );
+        assert!(spare_connection(&prints, &prints.clone())
+            .unwrap()
+            .text
+            .contains("prints a line"));
     }
 }

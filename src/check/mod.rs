@@ -32,6 +32,9 @@ pub struct Verdict {
     /// What the reader should see with it: the compiler's output, where
     /// their build is the verdict.
     pub shown: Option<String>,
+    /// It is for the reader's information (shown with ⓘ): what their
+    /// server, like the chapter's, does with what real clients do.
+    pub note: bool,
 }
 
 impl Verdict {
@@ -40,6 +43,16 @@ impl Verdict {
             holds,
             text,
             shown: None,
+            note: false,
+        }
+    }
+
+    /// A note: true of the reader's server as of the chapter's, and worth
+    /// knowing.
+    pub fn note(text: String) -> Verdict {
+        Verdict {
+            note: true,
+            ..Verdict::holds(text)
         }
     }
 
@@ -55,6 +68,7 @@ impl Verdict {
 /// The sum of a check's verdicts, in one sentence.
 pub fn summary(step: &Step, verdicts: &[Verdict]) -> String {
     let failed = verdicts.iter().filter(|v| !v.holds).count();
+    let verdicts: Vec<&Verdict> = verdicts.iter().filter(|v| !v.note).collect();
     if failed == 0 {
         format!("Your project does what {} does.", step.name)
     } else {
@@ -141,21 +155,31 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     // The session and, where the step has `/sleep`, the waiting probe, for
     // both servers: four servers side by side where each gets a network of
     // its own, so a check takes one `/sleep`, not two.
+    // And a connection that sends nothing, as a browser's spare one.
     let session_and_probe = |exe: PathBuf, cwd: PathBuf, bounds: Bounds| {
         move || {
             let (exe2, cwd2) = (exe.clone(), cwd.clone());
-            both(
+            let (exe3, cwd3) = (exe.clone(), cwd.clone());
+            let (session, (wait, spare)) = both(
                 move || session::run_within(step, &exe, &cwd, &mut (), bounds),
                 move || {
-                    serves
-                        .sleep_route
-                        .then(|| root_behind_sleep(&exe2, &cwd2, bounds))
+                    both(
+                        move || {
+                            serves
+                                .sleep_route
+                                .then(|| root_behind_sleep(&exe2, &cwd2, bounds))
+                        },
+                        move || {
+                            spare_connection(&exe3, &cwd3, bounds, serves.stops_after.is_some())
+                        },
+                    )
                 },
-            )
+            );
+            ((session, wait), spare)
         }
     };
     let waited = reader_timeout(&serves);
-    let ((expected, expected_wait), (actual, actual_wait)) = both(
+    let (((expected, expected_wait), our_spare), ((actual, actual_wait), your_spare)) = both(
         session_and_probe(ours, root().to_path_buf(), Bounds::GENEROUS),
         session_and_probe(
             theirs,
@@ -195,7 +219,50 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     if let (Some(expected), Some(Ok(actual)), true) = (expected_wait, actual_wait, responds) {
         verdicts.push(judge::compare_waiting(step, expected?, actual));
     }
+    if let (Ok(ours), Ok(yours)) = (our_spare, your_spare) {
+        verdicts.extend(judge::spare_connection(&ours, &yours));
+    }
     Ok(verdicts)
+}
+
+/// What a server does with a connection that sends nothing (a browser
+/// opens such spare connections beside the one it uses): start it, open a
+/// connection and close its sending side, read until the server is done
+/// with it (so that a panic, printed before the connection is dropped, has
+/// been printed), then ask for `/`.
+///
+/// A server that stops after a number of connections is not asked for
+/// `/`: the chapter's own, whose drop then joins the panicked worker,
+/// panics in turn and may exit before it answers.
+fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Result<judge::Spare> {
+    use std::io::Read;
+    let mut server = if bounds.readers {
+        Server::start_readers(exe, cwd, bounds.start)?
+    } else {
+        Server::start_within(exe, cwd, bounds.start)?
+    };
+    let spare = (|| {
+        let mut stream = std::net::TcpStream::connect(crate::server::ADDRESS)?;
+        stream.shutdown(std::net::Shutdown::Write)?;
+        stream.set_read_timeout(Some(bounds.reply))?;
+        let mut sink = Vec::new();
+        stream.read_to_end(&mut sink)
+    })();
+    let done = spare.is_ok();
+    let then = (!stops).then(|| session::exchange("/", bounds.reply).reply);
+    if then
+        .as_ref()
+        .is_some_and(|r| r.is_no_response() || r.end == session::End::Refused)
+    {
+        server.wait_for_exit(session::CRASH_GRACE);
+    }
+    let finished = server.finish();
+    Ok(judge::Spare {
+        done,
+        panicked: finished.stderr.contains("panicked"),
+        then,
+        finished,
+    })
 }
 
 /// How long `/` waits behind `/sleep` on a fresh server from `exe`.

@@ -135,7 +135,17 @@ pub fn write(step: &'static Step, dir: &Path) -> Result<()> {
     for (rel, contents) in &files {
         let path = dir.join(rel);
         if std::fs::read_to_string(&path).ok().as_ref() != Some(contents) {
-            std::fs::write(&path, contents).map_err(Error::write(&path))?;
+            // Written whole, then renamed over the old file: a build that
+            // reads it meanwhile sees the old file or the new one.
+            static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let partial = dir.join(format!(
+                ".{}.{}-{n}.partial",
+                rel.replace('/', "-"),
+                std::process::id()
+            ));
+            std::fs::write(&partial, contents).map_err(Error::write(&partial))?;
+            std::fs::rename(&partial, &path).map_err(Error::write(&path))?;
         }
     }
     let lib = dir.join("src/lib.rs");

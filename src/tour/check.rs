@@ -8,7 +8,7 @@ use companion::check::{self, Verdict};
 use companion::reader::Project;
 use companion::registry::{Kind, Step};
 
-use super::{progress, step, BAD, BOLD, GOOD};
+use super::{progress, step, BAD, BOLD, GOOD, NOTE};
 
 pub fn check(input: &str, path: &Path) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
@@ -65,9 +65,11 @@ pub fn verdict_lines(step: &Step, verdicts: &[Verdict]) -> String {
     out
 }
 
-/// `✓ text` or `✗ text`, coloured.
+/// `✓ text`, `✗ text` or `ⓘ text`, coloured.
 fn line(verdict: &Verdict) -> String {
-    if verdict.holds {
+    if verdict.note {
+        format!("{NOTE}ⓘ{NOTE:#} {}", verdict.text)
+    } else if verdict.holds {
         format!("{GOOD}✓{GOOD:#} {}", verdict.text)
     } else {
         format!("{BAD}✗{BAD:#} {}", verdict.text)

@@ -72,5 +72,6 @@ fn step(input: &str) -> anyhow::Result<&'static companion::registry::Step> {
 const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
 const GOOD: anstyle::Style = anstyle::AnsiColor::Green.on_default();
 const BAD: anstyle::Style = anstyle::AnsiColor::Red.on_default();
+const NOTE: anstyle::Style = anstyle::AnsiColor::Cyan.on_default();
 const DIM: anstyle::Style = anstyle::Style::new().dimmed();
 const BOLD: anstyle::Style = anstyle::Style::new().bold();

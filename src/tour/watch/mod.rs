@@ -41,22 +41,21 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
         std::thread::spawn(move || terminal::keys(tx));
     }
     let mut screen = Screen::new(interactive);
+    // Check, then wait: a change checks again, `n` shows the next step's
+    // diff and, back from it, the same screen is drawn again.
+    let (mut seen, mut next) = screen.check(&project);
     loop {
-        let mut seen = Fingerprint::of(&project);
-        let next = screen.check(&project);
-        // Wait for the next change or key; several changes in a row are one.
-        // The file system also reports files being read (the check reads
-        // them): only a change to what the files hold, their size or their
-        // time counts.
+        // Wait for the next change or key; several changes in a row are
+        // one. The file system also reports files being read (the check
+        // reads them): only a change to what the files hold, their size or
+        // their time counts.
         let wake = loop {
             match rx.recv() {
                 Ok(Wake::Changed) => {
                     if let Some(key) = files::drain(&rx) {
                         break Some(key);
                     }
-                    let now = Fingerprint::of(&project);
-                    if now != seen {
-                        seen = now;
+                    if Fingerprint::of(&project) != seen {
                         break Some(Wake::Changed);
                     }
                 }
@@ -64,25 +63,21 @@ pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
                 Err(_) => break None,
             }
         };
-        let Some(wake) = wake else {
-            break;
-        };
-        match wake {
-            Wake::Changed | Wake::Key('c') => {}
-            Wake::Key('n') => {
-                if let Some(next) = next {
-                    if let Wake::Quit | Wake::Key('q') =
-                        screen.show_next(next, &rx, &project, &seen)?
-                    {
-                        break;
-                    }
-                }
-            }
-            Wake::Key('q') | Wake::Quit => break,
-            Wake::Key(_) => {}
-        }
         if companion::server::stopping() {
             break;
+        }
+        match wake {
+            None | Some(Wake::Key('q') | Wake::Quit) => break,
+            Some(Wake::Changed | Wake::Key('c')) => (seen, next) = screen.check(&project),
+            Some(Wake::Key('n')) => {
+                let Some(step) = next else { continue };
+                match screen.show_next(step, &rx, &project, &seen)? {
+                    Wake::Quit | Wake::Key('q') => break,
+                    Wake::Changed => (seen, next) = screen.check(&project),
+                    _ => screen.redraw(),
+                }
+            }
+            Some(Wake::Key(_)) => {}
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -51,6 +51,8 @@ pub fn keys(tx: mpsc::Sender<Wake>) {
 pub struct Screen {
     interactive: bool,
     count: usize,
+    /// The last screen drawn, to draw again.
+    last: String,
 }
 
 impl Screen {
@@ -58,11 +60,14 @@ impl Screen {
         Screen {
             interactive,
             count: 0,
+            last: String::new(),
         }
     }
 
-    /// Check the project and show the result; return the next step, if any.
-    pub fn check(&mut self, project: &Path) -> Option<&'static Step> {
+    /// Check the project and show the result; return what its files were
+    /// when it was checked, and the step to show with `n`, if any. A result
+    /// the project changed under is not shown: it is checked again.
+    pub fn check(&mut self, project: &Path) -> (Fingerprint, Option<&'static Step>) {
         self.count += 1;
         if self.interactive {
             self.print(&format!(
@@ -70,9 +75,15 @@ impl Screen {
                 project.display()
             ));
         }
-        let (text, next) = match report(project) {
-            Ok(done) => done,
-            Err(error) => (format!("error: {error:#}\n"), None),
+        let (seen, (text, next)) = loop {
+            let seen = Fingerprint::of(project);
+            let done = match report(project) {
+                Ok(done) => done,
+                Err(error) => (format!("error: {error:#}\n"), None),
+            };
+            if Fingerprint::of(project) == seen {
+                break (seen, done);
+            }
         };
         let mut screen = if self.interactive {
             format!(
@@ -91,7 +102,13 @@ impl Screen {
             screen.push_str("=== end of check ===\n");
         }
         self.print(&screen);
-        next
+        self.last = screen;
+        (seen, next)
+    }
+
+    /// The last screen, drawn again (back from the next step's diff).
+    pub fn redraw(&self) {
+        self.print(&self.last);
     }
 
     /// The next step's code and diff, until a key or a change to the
@@ -117,10 +134,12 @@ impl Screen {
     }
 
     fn print(&self, text: &str) {
-        // While a key is being read, the terminal is in raw mode, where a
+        // On a terminal: lines wrapped at its width, between words; and
+        // while a key is being read, the terminal is in raw mode, where a
         // newline does not return the cursor to the start of the line.
         let text = if self.interactive {
-            text.replace('\n', "\r\n")
+            let (_, columns) = console::Term::stdout().size();
+            companion::watch::wrap(text, usize::from(columns).max(20)).replace('\n', "\r\n")
         } else {
             text.to_string()
         };
