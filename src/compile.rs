@@ -75,7 +75,7 @@ pub struct Diagnostic {
 }
 
 /// What one `cargo build` produced.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The bins that were built, with their executables.
@@ -236,8 +236,32 @@ fn build_for_a_reader(mut command: Command, what: &str) -> crate::Result<BuildRe
 }
 
 /// Build the step's bin (quietly, in the checks' build directory) and
-/// return its executable.
+/// return its executable. Built once per process: the stages do not change
+/// under a running tour or test (and every cargo run costs a tenth of a
+/// second of CPU, even with nothing to do).
 pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
+    static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> =
+        std::sync::Mutex::new(Vec::new());
+    let built = |name: &str| {
+        BUILT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, exe)| exe.clone())
+    };
+    if let Some(exe) = built(step.name) {
+        return Ok(exe);
+    }
+    let exe = build_stage_now(step)?;
+    BUILT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((step.name, exe.clone()));
+    Ok(exe)
+}
+
+fn build_stage_now(step: &'static Step) -> crate::Result<PathBuf> {
     let mut command = cargo();
     command
         .current_dir(root())

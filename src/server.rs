@@ -219,6 +219,8 @@ pub struct Server {
     exited: Option<ExitStatus>,
     network: Network,
     _port_lock: Option<File>,
+    /// Dropped to let the readers of its output end (see [`collect`]).
+    stop_reading: Option<std::sync::mpsc::Sender<()>>,
 }
 
 impl Server {
@@ -330,8 +332,10 @@ impl Server {
             (child, pid, stdout, stderr)
         };
         let stdout_so_far = Arc::new(Mutex::new(Printed::default()));
-        let stdout = collect(stdout, Some(stdout_so_far.clone()));
-        let stderr = collect(stderr, None);
+        let (stop_reading, stopped) = std::sync::mpsc::channel();
+        let stopped = Arc::new(Mutex::new(stopped));
+        let stdout = collect(stdout, Some(stdout_so_far.clone()), stopped.clone());
+        let stderr = collect(stderr, None, stopped);
         let mut server = Server {
             child,
             pid,
@@ -341,6 +345,7 @@ impl Server {
             exited: None,
             network,
             _port_lock: port_lock,
+            stop_reading: Some(stop_reading),
         };
         server.wait_until_listening(bound)?;
         server.wait_until_settled();
@@ -423,6 +428,9 @@ impl Server {
             Some(code) => Ending::Exited(code),
             None => Ending::Died(status.to_string()),
         };
+        // The readers end at the end of the pipes, or, where they stopped
+        // reading a server that printed too much, now.
+        self.stop_reading = None;
         let printed = self.stdout.take().unwrap().join().unwrap_or_default();
         Finished {
             stdout: printed.text(),
@@ -481,6 +489,7 @@ impl Server {
                 }
             }
             if let Some(status) = self.try_exited() {
+                self.stop_reading = None;
                 let stderr = self
                     .stderr
                     .take()
@@ -565,6 +574,11 @@ fn ended_by_our_kill(status: ExitStatus) -> bool {
 /// runs it (the tour, a test).
 pub const KEPT: usize = 64 * 1024;
 
+/// How much a server may print before its output is no longer read: then
+/// its next write blocks, and a server that prints in an endless loop
+/// stops taking the CPU that the rest of the check needs.
+pub const READ_AT_MOST: u64 = 16 << 20;
+
 /// What a server printed on one stream, as far as it is kept: its head and
 /// tail, and how much it printed in all, over how long.
 #[derive(Clone, Debug, Default)]
@@ -575,6 +589,9 @@ pub struct Printed {
     pub bytes: u64,
     /// From its first byte to its last.
     pub over: Duration,
+    /// It had printed [`READ_AT_MOST`] and was printing still: what it
+    /// printed after that was not read.
+    pub unread: bool,
     first: Option<Instant>,
 }
 
@@ -615,15 +632,24 @@ impl Printed {
 }
 
 /// Read a pipe to its end on a thread of its own, keeping what [`Printed`]
-/// keeps. `live`, if given, is the same, as it grows.
+/// keeps. `live`, if given, is the same, as it grows. Past
+/// [`READ_AT_MOST`], the pipe is held open but no longer read until
+/// `stop` says the server is done with (its sender dropped).
 fn collect(
     mut pipe: impl Read + Send + 'static,
     live: Option<Arc<Mutex<Printed>>>,
+    stop: Arc<Mutex<std::sync::mpsc::Receiver<()>>>,
 ) -> JoinHandle<Printed> {
     thread::spawn(move || {
         let mut printed = Printed::default();
         let mut buf = [0u8; 8192];
         loop {
+            if printed.bytes >= READ_AT_MOST {
+                printed.unread = true;
+                // Blocks until the sender goes: the server is stopped.
+                let _ = stop.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                break;
+            }
             match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {

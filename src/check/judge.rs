@@ -218,10 +218,16 @@ pub fn prints_too_much(expected: &Transcript, actual: &Transcript) -> Option<Ver
     }
     let lines = expected.server.stdout.lines().count();
     Some(Verdict::fails(format!(
-        "your server printed {:.1} MB in {:.1} s, where the chapter's prints {lines} line{} \
-         in its whole session: does something print in a loop that never ends?",
+        "your server printed {}{:.1} MB in {:.1} s{}, where the chapter's prints {lines} \
+         line{} in its whole session: does something print in a loop that never ends?",
+        if yours.unread { "more than " } else { "" },
         yours.bytes as f64 / 1e6,
         yours.over.as_secs_f64(),
+        if yours.unread {
+            " (the check stopped reading it there)"
+        } else {
+            ""
+        },
         if lines == 1 { "" } else { "s" }
     )))
 }

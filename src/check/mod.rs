@@ -89,7 +89,7 @@ pub fn evaluate(step: &'static Step, project: &Project) -> Result<Vec<Verdict>> 
             file,
             project.dir.join(file).is_file(),
         )]),
-        Kind::Failing(_) => Ok(vec![judge::fails_like(step, &project.build()?)]),
+        Kind::Failing(_) => Ok(vec![judge::fails_like(step, project.build()?)]),
         Kind::Command(args) => runs_like(step, project, args),
         Kind::Server(serves) => serves_like(step, serves, project),
     }
@@ -122,7 +122,7 @@ pub const LISTEN_WITHIN: Duration = Duration::from_secs(3);
 /// Build the reader's project for a step that builds; where it does not,
 /// the error says whether the chapter shows its error, with the compiler's
 /// output.
-fn built_as_the_step(step: &'static Step, project: &Project) -> Result<BuildReport> {
+fn built_as_the_step<'p>(step: &'static Step, project: &'p Project) -> Result<&'p BuildReport> {
     let built = project.build()?;
     if !built.success {
         let codes: Vec<String> = built.all_error_codes().into_iter().collect();
@@ -140,7 +140,7 @@ fn built_as_the_step(step: &'static Step, project: &Project) -> Result<BuildRepo
 /// reader's server, compared.
 fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result<Vec<Verdict>> {
     let built = built_as_the_step(step, project)?;
-    let theirs = project.executable(&built)?;
+    let theirs = project.executable(built)?;
     for &file in serves.pages {
         if !project.dir.join(file).is_file() {
             return Err(Error::MissingPage {
@@ -179,8 +179,9 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
         }
     };
     let waited = reader_timeout(&serves);
-    let (((expected, expected_wait), our_spare), ((actual, actual_wait), your_spare)) = both(
-        session_and_probe(ours, root().to_path_buf(), Bounds::GENEROUS),
+    let chapters = session_and_probe(ours, root().to_path_buf(), Bounds::GENEROUS);
+    let ((expected, expected_wait, our_spare), ((actual, actual_wait), your_spare)) = both(
+        move || the_chapters(step, chapters),
         session_and_probe(
             theirs,
             project.dir.clone(),
@@ -219,7 +220,9 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     if let (Some(expected), Some(Ok(actual)), true) = (expected_wait, actual_wait, responds) {
         verdicts.push(judge::compare_waiting(step, expected?, actual));
     }
-    if let (Ok(ours), Ok(yours)) = (our_spare, your_spare) {
+    // (The spare connection tells a note at most: a probe that failed
+    // tells nothing.)
+    if let (Some(ours), Ok(yours)) = (our_spare, your_spare) {
         verdicts.extend(judge::spare_connection(&ours, &yours));
     }
     Ok(verdicts)
@@ -249,7 +252,9 @@ fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Resu
         stream.read_to_end(&mut sink)
     })();
     let done = spare.is_ok();
-    let then = (!stops).then(|| session::exchange("/", bounds.reply).reply);
+    // A server that never let go of the spare connection has nothing more
+    // to tell.
+    let then = (done && !stops).then(|| session::exchange("/", bounds.reply).reply);
     if then
         .as_ref()
         .is_some_and(|r| r.is_no_response() || r.end == session::End::Refused)
@@ -263,6 +268,68 @@ fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Resu
         then,
         finished,
     })
+}
+
+/// What the chapter's server of a step did: its session, how long `/`
+/// waited behind `/sleep`, and its spare connection.
+#[derive(Clone)]
+struct Chapters {
+    session: Transcript,
+    waited: Option<Duration>,
+    spare: Option<judge::Spare>,
+}
+
+/// The chapter's server's session and probes for `step`, made by `run` the
+/// first time in this process and kept: the step's server does the same
+/// every time, and a watch (or the suite) checks the same step again and
+/// again. A run that fails is not kept.
+#[allow(clippy::type_complexity)]
+fn the_chapters(
+    step: &'static Step,
+    run: impl FnOnce() -> (
+        (
+            std::result::Result<Transcript, StartError>,
+            Option<Result<Duration>>,
+        ),
+        Result<judge::Spare>,
+    ),
+) -> (
+    std::result::Result<Transcript, StartError>,
+    Option<Result<Duration>>,
+    Option<judge::Spare>,
+) {
+    type Slot = std::sync::Arc<std::sync::Mutex<Option<Chapters>>>;
+    static KEPT: std::sync::Mutex<Vec<(&'static str, Slot)>> = std::sync::Mutex::new(Vec::new());
+    let slot: Slot = {
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        match kept.iter().find(|(name, _)| *name == step.name) {
+            Some((_, slot)) => slot.clone(),
+            None => {
+                let slot = Slot::default();
+                kept.push((step.name, slot.clone()));
+                slot
+            }
+        }
+    };
+    // Held while the runs are made: a second check of the step waits for
+    // the first one's.
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(kept) = slot.as_ref() {
+        return (
+            Ok(kept.session.clone()),
+            kept.waited.map(Ok),
+            kept.spare.clone(),
+        );
+    }
+    let ((session, waited), spare) = run();
+    if let (Ok(session), None | Some(Ok(_))) = (&session, &waited) {
+        *slot = Some(Chapters {
+            session: session.clone(),
+            waited: waited.as_ref().and_then(|w| w.as_ref().ok().copied()),
+            spare: spare.as_ref().ok().cloned(),
+        });
+    }
+    (session, waited, spare.ok())
 }
 
 /// How long `/` waits behind `/sleep` on a fresh server from `exe`.
@@ -303,7 +370,7 @@ fn both<A: Send + 'static, B: Send + 'static>(
 /// end the same way.
 fn runs_like(step: &'static Step, project: &Project, args: &[&str]) -> Result<Vec<Verdict>> {
     let built = built_as_the_step(step, project)?;
-    let theirs = project.executable(&built)?;
+    let theirs = project.executable(built)?;
     let ours = build_stage(step)?;
     let (want, got) = (run_command(&ours, args)?, run_command(&theirs, args)?);
     Ok(judge::runs_like(step, args, &want, &got))

@@ -445,13 +445,12 @@ mod tests {
     fn project_at(name: &str) -> Project {
         let step = crate::registry::find(name).unwrap();
         let files: HashMap<&str, String> = scaffold::files(step).unwrap().into_iter().collect();
-        Project {
-            dir: std::path::PathBuf::new(),
-            main: files["src/main.rs"].clone(),
-            lib: files.get("src/lib.rs").cloned(),
-            package: "hello".into(),
-            edition: step.track.edition().into(),
-        }
+        Project::of_sources(
+            "hello",
+            step.track.edition(),
+            files["src/main.rs"].clone(),
+            files.get("src/lib.rs").cloned(),
+        )
     }
 
     /// What a reader typing along changes without changing the program:

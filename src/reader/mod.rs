@@ -24,6 +24,8 @@ pub struct Project {
     pub main: String,
     /// `src/lib.rs`, if there is one.
     pub lib: Option<String>,
+    /// Its build, once made (a project read once is built once).
+    built: std::sync::OnceLock<BuildReport>,
 }
 
 impl Project {
@@ -52,12 +54,37 @@ impl Project {
             edition,
             main,
             lib,
+            built: std::sync::OnceLock::new(),
         })
     }
 
-    /// Build it (in its own target directory), as `cargo build` does.
-    pub fn build(&self) -> Result<BuildReport> {
-        compile::build_project(&self.dir)
+    /// A project of these sources, not read from a folder (for the tests
+    /// of what is made of its code).
+    #[cfg(test)]
+    pub(crate) fn of_sources(
+        package: &str,
+        edition: &str,
+        main: String,
+        lib: Option<String>,
+    ) -> Project {
+        Project {
+            dir: PathBuf::new(),
+            package: package.to_string(),
+            edition: edition.to_string(),
+            main,
+            lib,
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Build it (in its own target directory), as `cargo build` does: once
+    /// for the files as they were read.
+    pub fn build(&self) -> Result<&BuildReport> {
+        if let Some(built) = self.built.get() {
+            return Ok(built);
+        }
+        let built = compile::build_project(&self.dir)?;
+        Ok(self.built.get_or_init(|| built))
     }
 
     /// The contents of a file of its folder (a page: `hello.html`), if it

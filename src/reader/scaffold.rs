@@ -123,9 +123,14 @@ pub fn start(step: &'static Step, dir: &Path, force: bool) -> Result<Started> {
 /// Files that already hold what they should are left alone (so that cargo
 /// does not rebuild them).
 pub fn write(step: &'static Step, dir: &Path) -> Result<()> {
+    write_files(dir, files(step)?)
+}
+
+/// Write `files` (as [`files`] gives them, edited perhaps) as a project in
+/// `dir`, as [`write`] does.
+pub fn write_files(dir: &Path, mut files: Vec<(&'static str, String)>) -> Result<()> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(Error::write(&src))?;
-    let mut files = files(step)?;
     if inside_a_workspace(dir)? {
         // cargo would take the project for a member of the workspace around
         // it (this repository's, if it is written in here) and refuse to

@@ -36,19 +36,21 @@ pub fn edited_project(
 ) -> PathBuf {
     let dir = root().join("target/tour-tests/edited").join(test);
     let step = find(step).unwrap();
-    for (rel, text) in scaffold::files(step).unwrap() {
-        if files.contains(&rel) {
-            assert_ne!(edit(&text), text, "{test}: the edit of {rel} took");
-        }
-    }
-    scaffold::write(step, &dir).unwrap();
-    for rel in files {
-        let text = std::fs::read_to_string(dir.join(rel)).unwrap();
-        let edited = edit(&text);
-        if edited != text {
-            std::fs::write(dir.join(rel), edited).unwrap();
-        }
-    }
+    // Each file written only where it differs from what is there, so that
+    // a warm run does not build the project again.
+    let edited = scaffold::files(step)
+        .unwrap()
+        .into_iter()
+        .map(|(rel, text)| {
+            if !files.contains(&rel) {
+                return (rel, text);
+            }
+            let edited = edit(&text);
+            assert_ne!(edited, text, "{test}: the edit of {rel} took");
+            (rel, edited)
+        })
+        .collect();
+    scaffold::write_files(&dir, edited).unwrap();
     dir
 }
 
