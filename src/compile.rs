@@ -87,19 +87,6 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
-    /// The diagnostics about the bin `target`.
-    pub fn for_target<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Diagnostic> {
-        self.diagnostics.iter().filter(move |d| d.target == target)
-    }
-
-    /// The error codes rustc reported for `target`, sorted.
-    pub fn error_codes(&self, target: &str) -> BTreeSet<String> {
-        self.for_target(target)
-            .filter(|d| d.is_error)
-            .filter_map(|d| d.code.clone())
-            .collect()
-    }
-
     /// The error codes rustc reported for any target, sorted.
     pub fn all_error_codes(&self) -> BTreeSet<String> {
         self.diagnostics
@@ -128,20 +115,6 @@ impl BuildReport {
             .find(|(name, _)| name == target)
             .map(|(_, path)| path.as_path())
     }
-}
-
-/// The command that builds every stage, the failing ones included, in one
-/// cargo invocation (`--keep-going`, so one failing bin does not stop the
-/// others), in [`stages_target_dir`], with JSON messages ([`read_build`]).
-pub fn all_stages_build() -> Command {
-    let mut command = cargo();
-    command
-        .current_dir(root())
-        .args(["build", "--locked", "--bins", "--keep-going"])
-        .args(["--features", "compile-fail", "--message-format", "json"])
-        .arg("--target-dir")
-        .arg(stages_target_dir());
-    command
 }
 
 /// Run a `cargo build --message-format json` (or one of its `json-*`

@@ -499,42 +499,11 @@ impl Step {
         self.server().is_some()
     }
 
-    /// Whether the step is behind the `compile-fail` feature.
-    pub fn fails_to_compile(&self) -> bool {
-        matches!(self.outcome, Outcome::FailsWith(_))
-    }
-
     /// The error codes the step must fail with (empty if it compiles).
     pub fn expected_errors(&self) -> &'static [&'static str] {
         match self.outcome {
             Outcome::FailsWith(codes) => codes,
             _ => &[],
-        }
-    }
-
-    /// The lints rustc warns about when the step builds (empty if it builds
-    /// cleanly or does not build).
-    pub fn expected_warnings(&self) -> &'static [&'static str] {
-        match self.outcome {
-            Outcome::Warns(lints) => lints,
-            _ => &[],
-        }
-    }
-
-    /// The width the book formats this step's code at, where the stage keeps
-    /// the book's layout (a `rustfmt.toml` in its folder says so to cargo
-    /// fmt): 80 columns for the print edition's and today's edition's
-    /// listing files. `None` where the stage is at rustfmt's default width:
-    /// the older printings, rebuilt from their text, and the pages' bins,
-    /// which are ours.
-    pub fn max_width(&self) -> Option<u32> {
-        match (self.track, self.files) {
-            (_, Files::Page(_)) => None,
-            (Track::Print2021 | Track::Edition2024, _) => Some(80),
-            // Ours, at the book's width, so that its diffs from the
-            // chapter's last step show code, not layout.
-            (Track::Exercises, _) => Some(80),
-            (Track::Print2018 | Track::Online, _) => None,
         }
     }
 

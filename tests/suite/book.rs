@@ -2,6 +2,7 @@
 //! every include resolves, and every step, snapshot or code block a page
 //! names exists. Nothing on a step page is pasted by hand.
 
+use kit::facts::StepFacts;
 use std::path::{Path, PathBuf};
 
 use companion::compile::root;

@@ -4,6 +4,7 @@
 //! prints in a compiler message is a position in our stage files.
 
 use crate::common;
+use kit::facts::{BuildFacts, StepFacts};
 
 use std::collections::BTreeSet;
 

@@ -4,6 +4,7 @@
 //! the steps we have; and every position and code the book's `output.txt`
 //! prints is what rustc says of our stage.
 
+use kit::facts::{BuildFacts, StepFacts};
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -34,5 +34,6 @@ mod book;
 mod check;
 mod diffs;
 mod harness;
+mod normalize;
 mod readme;
 mod tour;

@@ -3,6 +3,7 @@
 //! chapter's own step list in ../shared/STAGES.md.
 
 use crate::common;
+use kit::facts::StepFacts;
 
 use std::collections::BTreeMap;
 

@@ -5,11 +5,11 @@
 //! runs differ (src/normalize.rs).
 
 use crate::common;
+use kit::facts::StepFacts;
 
 use crate::records;
 
 use companion::compile::{cargo, root, stages_target_dir};
-use companion::normalize;
 use companion::registry::STEPS;
 
 /// `cargo build <args>` as a reader runs it from the repository root, in the
@@ -34,7 +34,7 @@ fn every_failing_step_shows_the_pinned_compiler_errors() {
         let args = ["--features", "compile-fail", "--bin", step.name];
         let out = cargo_build(&args);
         assert!(!out.success, "{} must not compile", step.name);
-        let shown = normalize::cargo_output(&out.stderr);
+        let shown = kit::normalize::cargo_output(&out.stderr);
         common::assert_pinned(
             &format!("{}.errors", step.name),
             &format!("cargo build {}", args.join(" ")),
@@ -49,7 +49,7 @@ fn every_step_that_warns_shows_the_pinned_warnings() {
         let args = ["--bin", step.name];
         let out = cargo_build(&args);
         assert!(out.success, "{} must compile", step.name);
-        let shown = normalize::cargo_output(&out.stderr);
+        let shown = kit::normalize::cargo_output(&out.stderr);
         assert!(shown.starts_with("warning: "), "{}:\n{shown}", step.name);
         common::assert_pinned(
             &format!("{}.warnings", step.name),

@@ -6,6 +6,8 @@
 //! ([`readme`]), and, on Linux, what the tests do with processes and
 //! networks ([`linux`]).
 
+pub mod facts;
+pub mod normalize;
 pub mod projects;
 pub mod readme;
 pub mod records;
@@ -105,7 +107,8 @@ pub fn split_snapshot(file: &str) -> (&str, &str) {
 /// which `cargo test` does not build), or read back when nothing it reads
 /// has changed and its executables are all there (see `records`).
 pub fn stages() -> &'static companion::compile::BuildReport {
-    use companion::compile::{all_stages_build, read_build};
+    use companion::compile::read_build;
+    use facts::all_stages_build;
     static REPORT: std::sync::OnceLock<companion::compile::BuildReport> =
         std::sync::OnceLock::new();
     REPORT.get_or_init(|| {

@@ -1,0 +1,83 @@
+//! What the tests ask of the registry and of a build that the tour and the
+//! check never need, as methods: `use kit::facts::*`.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use companion::compile::{cargo, root, stages_target_dir, BuildReport, Diagnostic};
+use companion::registry::{Files, Outcome, Step, Track};
+
+/// What the tests ask of a step.
+pub trait StepFacts {
+    /// Whether the step is behind the `compile-fail` feature.
+    fn fails_to_compile(&self) -> bool;
+    /// The lints rustc warns about when the step builds (empty if it builds
+    /// cleanly or does not build).
+    fn expected_warnings(&self) -> &'static [&'static str];
+    /// The width the book formats this step's code at, where the stage keeps
+    /// the book's layout (a `rustfmt.toml` in its folder says so to cargo
+    /// fmt): 80 columns for the print edition's and today's edition's
+    /// listing files. `None` where the stage is at rustfmt's default width:
+    /// the older printings, rebuilt from their text, and the pages' bins,
+    /// which are ours.
+    fn max_width(&self) -> Option<u32>;
+}
+
+impl StepFacts for Step {
+    fn fails_to_compile(&self) -> bool {
+        matches!(self.outcome, Outcome::FailsWith(_))
+    }
+
+    fn expected_warnings(&self) -> &'static [&'static str] {
+        match self.outcome {
+            Outcome::Warns(lints) => lints,
+            _ => &[],
+        }
+    }
+
+    fn max_width(&self) -> Option<u32> {
+        match (self.track, self.files) {
+            (_, Files::Page(_)) => None,
+            (Track::Print2021 | Track::Edition2024, _) => Some(80),
+            // Ours, at the book's width, so that its diffs from the
+            // chapter's last step show code, not layout.
+            (Track::Exercises, _) => Some(80),
+            (Track::Print2018 | Track::Online, _) => None,
+        }
+    }
+}
+
+/// What the tests ask of a build.
+pub trait BuildFacts {
+    /// The diagnostics about the bin `target`.
+    fn for_target<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Diagnostic>;
+    /// The error codes rustc reported for the bin `target`, sorted.
+    fn error_codes(&self, target: &str) -> BTreeSet<String>;
+}
+
+impl BuildFacts for BuildReport {
+    fn for_target<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Diagnostic> {
+        self.diagnostics.iter().filter(move |d| d.target == target)
+    }
+
+    fn error_codes(&self, target: &str) -> BTreeSet<String> {
+        self.for_target(target)
+            .filter(|d| d.is_error)
+            .filter_map(|d| d.code.clone())
+            .collect()
+    }
+}
+
+/// The command that builds every stage, the failing ones included, in one
+/// cargo invocation (`--keep-going`, so one failing bin does not stop the
+/// others), in `stages_target_dir`, with JSON messages (`read_build`).
+pub fn all_stages_build() -> Command {
+    let mut command = cargo();
+    command
+        .current_dir(root())
+        .args(["build", "--locked", "--bins", "--keep-going"])
+        .args(["--features", "compile-fail", "--message-format", "json"])
+        .arg("--target-dir")
+        .arg(stages_target_dir());
+    command
+}
