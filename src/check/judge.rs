@@ -157,7 +157,7 @@ pub fn framing_differences(expected: &Exchange, actual: &Exchange) -> Vec<String
         )),
         (Some(_), Some(yours)) => match yours.parse::<usize>() {
             Ok(length) if length > got.body.len() => differences.push(format!(
-                "its Content-Length says {length}, but its body has {} bytes: a client waits \
+                "its Content-Length says {length} where its body has {} bytes: a client waits \
                  for {} more that never come (curl: \"transfer closed with {} bytes \
                  remaining\")",
                 got.body.len(),
@@ -165,7 +165,7 @@ pub fn framing_differences(expected: &Exchange, actual: &Exchange) -> Vec<String
                 length - got.body.len()
             )),
             Ok(length) if length < got.body.len() => differences.push(format!(
-                "its Content-Length says {length}, but its body has {} bytes: a client stops \
+                "its Content-Length says {length} where its body has {} bytes: a client stops \
                  reading {} bytes early",
                 got.body.len(),
                 got.body.len() - length
@@ -968,7 +968,7 @@ mod tests {
         let long = judged(framed("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n"));
         assert!(
             long.text.ends_with(
-                "its Content-Length says 15, but its body has 10 bytes: a client waits for 5 \
+                "its Content-Length says 15 where its body has 10 bytes: a client waits for 5 \
                  more that never come (curl: \"transfer closed with 5 bytes remaining\")"
             ),
             "{}",

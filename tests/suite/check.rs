@@ -477,7 +477,7 @@ fn a_content_length_five_bytes_too_long_is_told_what_a_client_does() {
     let failure = the_failure(&verdicts);
     assert!(
         failure.contains(
-            "its Content-Length says 181, but its body has 176 bytes: a client waits for 5 more \
+            "its Content-Length says 181 where its body has 176 bytes: a client waits for 5 more \
              that never come"
         ),
         "{failure}"
