@@ -134,9 +134,10 @@ pub fn wrap(text: &str, width: usize) -> String {
             continue;
         }
         let spaces = line.len() - line.trim_start_matches(' ').len();
+        let plain = without_escapes(&line[spaces..]);
         let marked = ["✓ ", "✗ ", "ⓘ "]
             .iter()
-            .any(|mark| line[spaces..].starts_with(mark));
+            .any(|mark| plain.starts_with(mark));
         let indent = " ".repeat(spaces + if marked { 2 } else { 0 });
         let mut current = String::new();
         for word in line[spaces..].split(' ') {
@@ -162,21 +163,26 @@ pub fn wrap(text: &str, width: usize) -> String {
 /// How many columns `text` takes on a terminal: its characters, less the
 /// escape sequences that colour them or move the cursor.
 fn columns(text: &str) -> usize {
-    let mut count = 0;
+    without_escapes(text).chars().count()
+}
+
+/// `text` without its terminal escape sequences (ESC `[`, parameters, a
+/// letter).
+fn without_escapes(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         if c == '\x1b' {
-            // CSI: ESC [ parameters, then a letter.
             for c in chars.by_ref() {
                 if c.is_ascii_alphabetic() {
                     break;
                 }
             }
         } else {
-            count += 1;
+            plain.push(c);
         }
     }
-    count
+    plain
 }
 
 #[cfg(test)]
@@ -229,6 +235,11 @@ mod tests {
         let styled = "\x1b[1mwatching /p\x1b[0m\n";
         assert_eq!(wrap(styled, 11), styled);
         assert_eq!(columns(styled), 12);
+        // A coloured mark is a mark.
+        assert_eq!(
+            wrap("\x1b[32m✓\x1b[0m one two three\n", 9),
+            "\x1b[32m✓\x1b[0m one two\n  three\n"
+        );
         // A word wider than the line stays whole.
         assert_eq!(
             wrap("a stages/listing-20-20/lib.rs b", 10),
