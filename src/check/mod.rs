@@ -155,7 +155,11 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     // The session and, where the step has `/sleep`, the waiting probe, for
     // both servers: four servers side by side where each gets a network of
     // its own, so a check takes one `/sleep`, not two.
-    // And a connection that sends nothing, as a browser's spare one.
+    // And a connection that sends nothing, as a browser's spare one, where
+    // the chapter talks about browsers' spare connections: at its first
+    // listing (a line printed for each) and where its server stops after
+    // two connections (the spare one counts).
+    let spare_where_it_matters = step.previous().is_none() || serves.stops_after.is_some();
     let session_and_probe = |exe: PathBuf, cwd: PathBuf, bounds: Bounds| {
         move || {
             let (exe2, cwd2) = (exe.clone(), cwd.clone());
@@ -170,7 +174,16 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
                                 .then(|| root_behind_sleep(&exe2, &cwd2, bounds))
                         },
                         move || {
-                            spare_connection(&exe3, &cwd3, bounds, serves.stops_after.is_some())
+                            spare_where_it_matters
+                                .then(|| {
+                                    spare_connection(
+                                        &exe3,
+                                        &cwd3,
+                                        bounds,
+                                        serves.stops_after.is_some(),
+                                    )
+                                })
+                                .transpose()
                         },
                     )
                 },
@@ -222,7 +235,7 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     }
     // (The spare connection tells a note at most: a probe that failed
     // tells nothing.)
-    if let (Some(ours), Ok(yours)) = (our_spare, your_spare) {
+    if let (Some(ours), Ok(Some(yours))) = (our_spare, your_spare) {
         verdicts.extend(judge::spare_connection(&ours, &yours));
     }
     Ok(verdicts)
@@ -291,7 +304,7 @@ fn the_chapters(
             std::result::Result<Transcript, StartError>,
             Option<Result<Duration>>,
         ),
-        Result<judge::Spare>,
+        Result<Option<judge::Spare>>,
     ),
 ) -> (
     std::result::Result<Transcript, StartError>,
@@ -326,10 +339,10 @@ fn the_chapters(
         *slot = Some(Chapters {
             session: session.clone(),
             waited: waited.as_ref().and_then(|w| w.as_ref().ok().copied()),
-            spare: spare.as_ref().ok().cloned(),
+            spare: spare.as_ref().ok().cloned().flatten(),
         });
     }
-    (session, waited, spare.ok())
+    (session, waited, spare.ok().flatten())
 }
 
 /// How long `/` waits behind `/sleep` on a fresh server from `exe`.
