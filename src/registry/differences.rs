@@ -62,6 +62,16 @@ pub enum BookFileHas {
     FileOf(&'static str),
 }
 
+/// Where chapter 21's book files carry listing 21-25's `main` early.
+macro_rules! ahead_of_the_text_21 {
+    () => {
+        "The book's src/main.rs for this step already has listing 21-25's `main`, which \
+         takes two connections (`.take(2)`) and then says `Shutting down.`. The text shows \
+         only src/lib.rs here and brings that `main` in at listing 21-25, so the stage keeps \
+         the `main` a reader has (listing 21-22's), which serves until it is stopped."
+    };
+}
+
 /// Every stage that is not the book's own file for its step.
 pub static FILE_DIFFERENCES: &[FileDifference] = &[
     FileDifference {
@@ -82,23 +92,17 @@ pub static FILE_DIFFERENCES: &[FileDifference] = &[
     FileDifference {
         step: "listing-21-23",
         book_has: BookFileHas::MainOf("listing-21-25"),
-        note: "The book's src/main.rs for this step already has listing 21-25's `main`, \
-               which takes two connections (`.take(2)`) and then says `Shutting down.`. \
-               The text shows only src/lib.rs here and brings that `main` in at listing \
-               21-25, so the stage keeps the `main` a reader has (listing 21-22's), which \
-               serves until it is stopped. The book's file would also shut down badly: \
-               its workers still unwrap the `recv` that fails once the sender is dropped \
-               (listing 21-24 fixes that), so after two connections they panic, and so \
-               does `main`, on the first join.",
+        note: concat!(
+            ahead_of_the_text_21!(),
+            " The book's file would also shut down badly: its workers still unwrap the \
+             `recv` that fails once the sender is dropped (listing 21-24 fixes that), so \
+             after two connections they panic, and so does `main`, on the first join."
+        ),
     },
     FileDifference {
         step: "listing-21-24",
         book_has: BookFileHas::MainOf("listing-21-25"),
-        note: "The book's src/main.rs for this step already has listing 21-25's `main`, \
-               which takes two connections (`.take(2)`) and then says `Shutting down.`. \
-               The text shows only src/lib.rs here and brings that `main` in at listing \
-               21-25, so the stage keeps the `main` a reader has (listing 21-22's), which \
-               serves until it is stopped.",
+        note: ahead_of_the_text_21!(),
     },
     FileDifference {
         step: "listing-20-25",
