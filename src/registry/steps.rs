@@ -19,6 +19,18 @@ const RAYON: Crate = Crate {
     manifest_line: "rayon = \"1\"",
 };
 
+/// beyond-07 on: the request parser under hyper.
+const HTTPARSE: Crate = Crate {
+    name: "httparse",
+    manifest_line: "httparse = \"1.10.1\"",
+};
+
+/// beyond-08 and beyond-09: an async runtime.
+const TOKIO: Crate = Crate {
+    name: "tokio",
+    manifest_line: "tokio = { version = \"1.54.1\", features = [\"rt\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\", \"signal\", \"sync\", \"macros\"] }",
+};
+
 // One step a line or two: its name, number and title, then only what
 // differs from the defaults.
 #[rustfmt::skip]
@@ -211,6 +223,12 @@ const PARTS: &[&[Step]] = &[
             .command(&["stages"]).on_package_lib(),
         unnumbered("beyond-06-pool-from-crates-io", "The server of beyond-04 on rayon's thread pool, compared with ours")
             .diff_from("beyond-04-shutdown-on-signal").uses(&[CTRLC, RAYON]),
+        unnumbered("beyond-07-strict-requests", "Requests read whole, parsed by httparse and held to RFC 9112")
+            .on_package_lib().diff_from("beyond-04-shutdown-on-signal").uses(&[CTRLC, HTTPARSE]),
+        unnumbered("beyond-08-async-single-threaded", "The same server on one thread, with async I/O (tokio)")
+            .uses(&[HTTPARSE, TOKIO]),
+        unnumbered("beyond-09-async-multithreaded", "The same server on tokio's runtime of four threads")
+            .uses(&[HTTPARSE, TOKIO]),
     ]),
 ];
 

@@ -26,6 +26,7 @@ mod browser;
 mod claims;
 mod clients;
 mod malformed;
+mod models;
 mod pools;
 mod sessions;
 
