@@ -104,6 +104,8 @@ pub enum Target {
 #[derive(Clone, Debug, Default)]
 pub struct Measured {
     pub requests_per_sec: f64,
+    /// Requests answered with a 2xx status, per second.
+    pub good_per_sec: f64,
     /// Requests answered.
     pub answered: u64,
     pub p50_ms: f64,
@@ -192,6 +194,17 @@ pub fn parse(json: &str) -> anyhow::Result<Measured> {
         .and_then(serde_json::Value::as_object)
         .map(|codes| codes.values().filter_map(serde_json::Value::as_u64).sum())
         .unwrap_or(0);
+    let good: u64 = report
+        .pointer("/statusCodeDistribution")
+        .and_then(serde_json::Value::as_object)
+        .map(|codes| {
+            codes
+                .iter()
+                .filter(|(code, _)| code.starts_with('2'))
+                .filter_map(|(_, n)| n.as_u64())
+                .sum()
+        })
+        .unwrap_or(0);
     let mut error_kinds: Vec<(String, u64)> = report
         .pointer("/errorDistribution")
         .and_then(serde_json::Value::as_object)
@@ -211,8 +224,10 @@ pub fn parse(json: &str) -> anyhow::Result<Measured> {
     // Seconds in oha's report; milliseconds here. A run in which nothing
     // was answered has no latencies.
     let ms = |pointer: &str| number(pointer).map(|s| s * 1000.0).unwrap_or(f64::NAN);
+    let total = number("/summary/total").unwrap_or(f64::NAN);
     Ok(Measured {
-        requests_per_sec: answered as f64 / number("/summary/total").unwrap_or(f64::NAN),
+        requests_per_sec: answered as f64 / total,
+        good_per_sec: good as f64 / total,
         answered,
         p50_ms: ms("/latencyPercentiles/p50"),
         p99_ms: ms("/latencyPercentiles/p99"),
@@ -239,6 +254,7 @@ mod tests {
         .unwrap();
         assert_eq!(measured.answered, 400);
         assert_eq!(measured.requests_per_sec, 200.0);
+        assert_eq!(measured.good_per_sec, 150.0);
         assert_eq!(measured.p50_ms, 0.2);
         assert_eq!(measured.p99_ms, 5.0);
         assert_eq!(measured.errors, 9);

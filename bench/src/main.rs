@@ -13,6 +13,7 @@ mod ceiling;
 mod costs;
 mod load;
 mod report;
+mod slow;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -70,6 +71,9 @@ const DEFAULT_SERVERS: &[&str] = &[
     "listing-20-20",
     "beyond-04",
     "beyond-06",
+    "beyond-07",
+    "beyond-08",
+    "beyond-09",
     CEILING,
     "hyper-cached",
     "hyper-keep-alive",
@@ -168,14 +172,22 @@ pub enum Mix {
     Page,
     /// `GET /`, and `GET /sleep` one time in twenty, at random.
     WithSleep,
+    /// Only `GET /`, while this many slow clients hold half a request each.
+    SlowClients(u32),
 }
 
 impl Mix {
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Mix::Page => "/ only",
-            Mix::WithSleep => "/ and 1 in 20 /sleep",
+            Mix::Page => "/ only".into(),
+            Mix::WithSleep => "/ and 1 in 20 /sleep".into(),
+            Mix::SlowClients(k) => format!("/ with {k} slow clients"),
         }
+    }
+
+    /// Whether it is a load with slow clients (of any number).
+    pub fn slow(self) -> bool {
+        matches!(self, Mix::SlowClients(_))
     }
 }
 
@@ -184,19 +196,52 @@ pub struct Plan {
     pub clients: &'static [u32],
     pub page: Duration,
     pub with_sleep: Duration,
+    /// The numbers of slow clients held while oha loads `GET /` with
+    /// [`Plan::slow_load_clients`] clients, for [`Plan::slow`].
+    pub slow_clients: &'static [u32],
+    pub slow_load_clients: u32,
+    pub slow: Duration,
+    /// How many times the target loads are run again, after the plan, to
+    /// report their figures as min, median and max (none in a quick run).
+    pub target_runs: usize,
 }
 
 const FULL: Plan = Plan {
     clients: &[1, 4, 16, 64],
     page: Duration::from_secs(2),
     with_sleep: Duration::from_secs(7),
+    slow_clients: &[0, 4, 64, 1000],
+    slow_load_clients: 64,
+    slow: Duration::from_secs(3),
+    target_runs: 5,
 };
 
 const QUICK: Plan = Plan {
     clients: &[16],
     page: Duration::from_millis(500),
     with_sleep: Duration::from_secs(1),
+    slow_clients: &[64],
+    slow_load_clients: 16,
+    slow: Duration::from_millis(500),
+    target_runs: 0,
 };
+
+/// The servers the targets are set for, and the loads they are measured
+/// on: the sleep mix at 64 clients, and `GET /` at 64 clients with 64 slow
+/// clients held; hyper, which every ratio is to, and the pools beside them.
+const TARGET_SERVERS: &[&str] = &[
+    CEILING,
+    "beyond-08-async-single-threaded",
+    "beyond-09-async-multithreaded",
+    "beyond-07-strict-requests",
+    "beyond-04-shutdown-on-signal",
+    "listing-20-20",
+];
+
+/// The servers left out of the slow clients' loads: one thread that reads
+/// the first half request for good, and then accepts no one (its backlog
+/// fills, and a slow client waits a second to be refused).
+const NO_SLOW_CLIENTS: &[&str] = &["listing-20-10"];
 
 /// One load on one server, and what it measured.
 #[derive(Clone, Debug)]
@@ -209,6 +254,8 @@ pub struct Row {
     pub peak_threads: Option<usize>,
     /// The most memory it had resident at once, in KiB, sampled every 10 ms.
     pub peak_rss_kib: Option<u64>,
+    /// In a load with slow clients: how many were held.
+    pub slow_held: Option<u32>,
 }
 
 fn main() -> ExitCode {
@@ -298,46 +345,89 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let width = servers.iter().map(|s| s.name.len()).max().unwrap_or(0);
     let started = Instant::now();
     let mut rows = Vec::new();
-    for mix in [Mix::Page, Mix::WithSleep] {
+    let page_url = load::Target::Url(format!("http://{}/", companion::server::ADDRESS));
+    // One load: `server` under `mix` at `clients`.
+    let load_of = |server: &Contender, mix: Mix, clients: u32| load::Load {
+        clients,
+        duration: match mix {
+            Mix::Page => plan.page,
+            Mix::WithSleep => plan.with_sleep,
+            Mix::SlowClients(_) => plan.slow,
+        },
+        target: match mix {
+            Mix::Page | Mix::SlowClients(_) => page_url.clone(),
+            Mix::WithSleep => load::Target::UrlsFromFile(urls.clone()),
+        },
+        keep_alive: server.keeps_connections(),
+    };
+    let run_one = |server: &Contender, mix: Mix, clients: u32| -> anyhow::Result<Row> {
+        eprint!(
+            "bench: {:<width$} {:<26} {clients:>2} clients ... ",
+            server.name,
+            mix.name()
+        );
+        let row = measure(
+            server,
+            mix,
+            &load_of(server, mix, clients),
+            &oha,
+            &release,
+            root,
+        )?;
+        eprintln!(
+            "{:>8.0} req/s ({:.0} good), median {:.2} ms, {} errors",
+            row.measured.requests_per_sec,
+            row.measured.good_per_sec,
+            row.measured.p50_ms,
+            row.measured.errors
+        );
+        Ok(row)
+    };
+    let mixes = [Mix::Page, Mix::WithSleep]
+        .into_iter()
+        .chain(plan.slow_clients.iter().map(|&k| Mix::SlowClients(k)));
+    for mix in mixes {
         for server in &servers {
             // What the two hyper variants measure is a cost of the page
-            // mix; with /sleep they would only repeat hyper.
-            if mix == Mix::WithSleep && server.name.starts_with("hyper-") {
+            // mix; with /sleep or slow clients they would only repeat hyper.
+            if mix != Mix::Page && server.name.starts_with("hyper-") {
                 continue;
             }
-            for &clients in plan.clients {
-                let load = load::Load {
-                    clients,
-                    duration: match mix {
-                        Mix::Page => plan.page,
-                        Mix::WithSleep => plan.with_sleep,
-                    },
-                    target: match mix {
-                        Mix::Page => {
-                            load::Target::Url(format!("http://{}/", companion::server::ADDRESS))
-                        }
-                        Mix::WithSleep => load::Target::UrlsFromFile(urls.clone()),
-                    },
-                    keep_alive: server.keeps_connections(),
-                };
-                eprint!(
-                    "bench: {:<width$} {:<20} {clients:>2} clients ... ",
-                    server.name,
-                    mix.name()
-                );
-                let row = measure(server, mix, &load, &oha, &release, root)?;
-                eprintln!(
-                    "{:>8.0} req/s, median {:.2} ms, {} errors",
-                    row.measured.requests_per_sec, row.measured.p50_ms, row.measured.errors
-                );
-                rows.push(row);
+            if mix.slow() && NO_SLOW_CLIENTS.contains(&server.name.as_str()) {
+                continue;
+            }
+            let clients: &[u32] = if mix.slow() {
+                &[plan.slow_load_clients]
+            } else {
+                plan.clients
+            };
+            for &clients in clients {
+                rows.push(run_one(server, mix, clients)?);
+            }
+        }
+    }
+    // The targets' loads, again and again: their figures as min, median
+    // and max over the runs, each run's ratios to hyper in that run.
+    let mut target_rows = Vec::new();
+    for run in 0..plan.target_runs {
+        eprintln!(
+            "bench: the targets' loads, run {} of {}",
+            run + 1,
+            plan.target_runs
+        );
+        for server in servers
+            .iter()
+            .filter(|s| TARGET_SERVERS.contains(&s.name.as_str()))
+        {
+            for mix in [Mix::WithSleep, Mix::SlowClients(64)] {
+                target_rows.push((run, run_one(server, mix, 64)?));
             }
         }
     }
     eprintln!("bench: measuring what a file read, a thread and a pool's hand-over cost");
     let costs = costs::measure(root)?;
     let machine = report::Machine::describe(&oha, started.elapsed());
-    let table = report::write(&rows, &costs, &machine, &plan, &out)?;
+    let table = report::write(&rows, &target_rows, &costs, &machine, &plan, &out)?;
     println!("{table}");
     eprintln!(
         "bench: done in {:.0} s; results in {}",
@@ -391,6 +481,10 @@ fn measure(
     root: &Path,
 ) -> anyhow::Result<Row> {
     let mut running = server.start(release, root)?;
+    let holders = match mix {
+        Mix::SlowClients(k) => Some(slow::hold(k)?),
+        _ => None,
+    };
     load.start(oha)?;
     let deadline = Instant::now() + load.duration;
     let mut peak_threads = running.thread_count();
@@ -421,6 +515,7 @@ fn measure(
         std::thread::sleep(Duration::from_millis(10));
     }
     let measured = load::report()?;
+    let slow_held = holders.map(|h| h.held);
     // A server that dies as the run is cut off (one of the chapter's, when a
     // request oha abandons at the deadline panics it) has done its work.
     running.finish();
@@ -431,6 +526,7 @@ fn measure(
         measured,
         peak_threads,
         peak_rss_kib,
+        slow_held,
     })
 }
 

@@ -47,28 +47,42 @@ fn ratio(value: f64, ceiling: Option<f64>) -> f64 {
     }
 }
 
-/// Write the three files into `out`; return the Markdown table.
+/// Write the three files into `out`; return the Markdown table. `targets`
+/// are the target loads run again, each with its run's number.
 pub fn write(
     rows: &[Row],
+    targets: &[(usize, Row)],
     costs: &Costs,
     machine: &Machine,
     plan: &Plan,
     out: &Path,
 ) -> anyhow::Result<String> {
-    let csv = csv(rows);
+    let mut csv = csv(rows, "plan");
+    for run in 0..plan.target_runs {
+        let of_run: Vec<Row> = targets
+            .iter()
+            .filter(|(r, _)| *r == run)
+            .map(|(_, row)| row.clone())
+            .collect();
+        let more = self::csv(&of_run, &format!("target run {}", run + 1));
+        csv.push_str(more.split_once('\n').map_or("", |(_, rows)| rows));
+    }
     std::fs::write(out.join("results.csv"), csv).context("could not write results.csv")?;
     let mut table = markdown(rows, machine);
+    table.push_str(&slow_clients(rows));
+    table.push_str(&targets_table(targets, plan));
     table.push_str(&why(rows, costs, plan));
     std::fs::write(out.join("results.md"), &table).context("could not write results.md")?;
     plot(rows, &out.join("results.svg"))?;
     Ok(table)
 }
 
-fn csv(rows: &[Row]) -> String {
+fn csv(rows: &[Row], run: &str) -> String {
     let mut csv = String::from(
-        "mix,clients,server,requests_per_sec,requests_per_sec_vs_hyper,\
+        "run,mix,clients,server,requests_per_sec,requests_per_sec_vs_hyper,\
+         good_per_sec,good_per_sec_vs_hyper,\
          median_ms,median_vs_hyper,p99_ms,p99_vs_hyper,answered,errors,cut_off,\
-         peak_threads,peak_rss_kib,peak_rss_vs_hyper\n",
+         peak_threads,peak_rss_kib,peak_rss_vs_hyper,slow_clients_held\n",
     );
     for row in rows {
         let ceiling = ceiling_of(rows, row);
@@ -76,7 +90,7 @@ fn csv(rows: &[Row]) -> String {
         let rss = row.peak_rss_kib.map(|k| k as f64);
         let _ = writeln!(
             csv,
-            "{},{},{},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{},{}",
+            "{run},{},{},{},{:.1},{:.4},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{},{},{}",
             row.mix.name(),
             row.clients,
             row.server.name,
@@ -85,6 +99,8 @@ fn csv(rows: &[Row]) -> String {
                 m.requests_per_sec,
                 ceiling.map(|c| c.measured.requests_per_sec)
             ),
+            m.good_per_sec,
+            ratio(m.good_per_sec, ceiling.map(|c| c.measured.good_per_sec)),
             m.p50_ms,
             ratio(m.p50_ms, ceiling.map(|c| c.measured.p50_ms)),
             m.p99_ms,
@@ -98,6 +114,7 @@ fn csv(rows: &[Row]) -> String {
                 (Some(rss), Some(c)) => format!("{:.4}", ratio(rss, Some(c as f64))),
                 _ => String::new(),
             },
+            row.slow_held.map(|n| n.to_string()).unwrap_or_default(),
         );
     }
     csv
@@ -158,7 +175,7 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
              |---|--:|--:|--:|--:|--:|--:|--:|\n",
             match mix {
                 Mix::Page => "Only `GET /`",
-                Mix::WithSleep =>
+                _ =>
                     "`GET /`, and `GET /sleep` one time in twenty, drawn at random (with \
                      one or four clients, a run sees only a few `/sleep`s, so those rows \
                      vary from run to run)",
@@ -196,6 +213,118 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
                     .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
             );
         }
+    }
+    md
+}
+
+/// The table of the loads with slow clients: good requests/s and p99 of
+/// `GET /` while so many slow clients each hold half a request.
+fn slow_clients(rows: &[Row]) -> String {
+    let slow: Vec<&Row> = rows.iter().filter(|r| r.mix.slow()).collect();
+    let Some(first) = slow.first() else {
+        return String::new();
+    };
+    let mut md = format!(
+        "\n**`GET /` at {} clients while slow clients each hold half a request** (good \
+         requests are those answered with 200; listing 20-10 is left out: its one thread \
+         reads the first half request for good)\n\n| server | slow clients | good \
+         requests/s (× hyper) | p99 ms (× hyper) | errors | peak threads | peak memory \
+         MiB |\n|---|--:|--:|--:|--:|--:|--:|\n",
+        first.clients
+    );
+    for row in slow {
+        let ceiling = ceiling_of(rows, row);
+        let m = &row.measured;
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.server.name,
+            match (row.mix, row.slow_held) {
+                (Mix::SlowClients(k), Some(held)) if held < k => format!("{held} of {k}"),
+                (Mix::SlowClients(k), _) => k.to_string(),
+                _ => String::new(),
+            },
+            with_ratio(
+                m.good_per_sec,
+                ratio(m.good_per_sec, ceiling.map(|c| c.measured.good_per_sec)),
+                0
+            ),
+            with_ratio(
+                m.p99_ms,
+                ratio(m.p99_ms, ceiling.map(|c| c.measured.p99_ms)),
+                2
+            ),
+            m.errors,
+            row.peak_threads.map_or("–".into(), |n| n.to_string()),
+            row.peak_rss_kib
+                .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+        );
+    }
+    md
+}
+
+/// `min / median / max` of some ratios.
+fn spread(mut ratios: Vec<f64>) -> String {
+    ratios.retain(|r| r.is_finite());
+    if ratios.is_empty() {
+        return "–".into();
+    }
+    ratios.sort_by(f64::total_cmp);
+    format!(
+        "{} / {} / {}",
+        times(ratios[0]),
+        times(ratios[(ratios.len() - 1) / 2]),
+        times(ratios[ratios.len() - 1])
+    )
+}
+
+/// The targets: each server's figure as a ratio to hyper's in the same run,
+/// over the runs of the target loads.
+fn targets_table(targets: &[(usize, Row)], plan: &Plan) -> String {
+    if targets.is_empty() {
+        return String::new();
+    }
+    let runs = plan.target_runs;
+    let ratios = |server: &str, mix: Mix, good: bool, p99: bool| -> Vec<f64> {
+        (0..runs)
+            .filter_map(|run| {
+                let of = |name: &str| {
+                    targets
+                        .iter()
+                        .find(|(r, row)| *r == run && row.mix == mix && row.server.name == name)
+                        .map(|(_, row)| &row.measured)
+                };
+                let (mine, hyper) = (of(server)?, of(CEILING)?);
+                let pick = |m: &crate::load::Measured| match (good, p99) {
+                    (_, true) => m.p99_ms,
+                    (true, _) => m.good_per_sec,
+                    _ => m.requests_per_sec,
+                };
+                Some(ratio(pick(mine), Some(pick(hyper))))
+            })
+            .collect()
+    };
+    let mut servers: Vec<&str> = Vec::new();
+    for (_, row) in targets {
+        if row.server.name != CEILING && !servers.contains(&row.server.name.as_str()) {
+            servers.push(&row.server.name);
+        }
+    }
+    let mut md = format!(
+        "\n**The targets, over {runs} runs** (each run's figure as a ratio to hyper's in \
+         that run; min / median / max)\n\n| server | sleep mix, 64 clients: requests/s \
+         × hyper | p99 × hyper | 64 slow clients: good requests/s × hyper | p99 × hyper \
+         |\n|---|--:|--:|--:|--:|\n"
+    );
+    for server in servers {
+        let _ = writeln!(
+            md,
+            "| {server} | {} | {} | {} | {} |",
+            spread(ratios(server, Mix::WithSleep, false, false)),
+            spread(ratios(server, Mix::WithSleep, false, true)),
+            spread(ratios(server, Mix::SlowClients(64), true, false)),
+            spread(ratios(server, Mix::SlowClients(64), true, true)),
+        );
     }
     md
 }
@@ -322,99 +451,153 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
     md
 }
 
-/// Requests per second as a ratio to hyper's, against the number of
-/// clients, one line per server, one panel per mix.
+/// Requests per second as a ratio to hyper's: against the number of
+/// clients in the two mixes, and against the number of slow clients; one
+/// line per server, one panel per load, stacked, with one legend. Drawn at
+/// the width the book's text column shows it (about 750 pixels), so that
+/// its type reads at the size of the page's own.
 fn plot(rows: &[Row], path: &Path) -> anyhow::Result<()> {
-    let root = SVGBackend::new(path, (960, 480)).into_drawing_area();
+    const WIDTH: u32 = 800;
+    const PANEL: u32 = 330;
+    const TEXT: u32 = 20;
+    let mut names: Vec<&str> = Vec::new();
+    for row in rows {
+        if !names.contains(&row.server.name.as_str()) {
+            names.push(&row.server.name);
+        }
+    }
+    let legend_rows = names.len().div_ceil(2) as u32;
+    let height = 3 * PANEL + 16 + legend_rows * (TEXT + 10);
+    let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
     let draw = || -> Result<(), Box<dyn std::error::Error>> {
         root.fill(&WHITE)?;
-        // The two panels, and below them one legend for both, four names
-        // to a row.
-        let (charts, legend) = root.split_vertically(400);
-        let panels = charts.split_evenly((1, 2));
-        let mut clients: Vec<u32> = rows.iter().map(|r| r.clients).collect();
-        clients.sort_unstable();
-        clients.dedup();
-        let x_of = |n: u32| clients.iter().position(|&c| c == n).unwrap_or(0) as f64;
-        let x_max = (clients.len().max(2) - 1) as f64;
-        let mut names: Vec<&str> = Vec::new();
-        for row in rows {
-            if !names.contains(&row.server.name.as_str()) {
-                names.push(&row.server.name);
-            }
-        }
-        for (panel, mix) in panels.iter().zip([Mix::Page, Mix::WithSleep]) {
-            let ratios: Vec<(String, u32, f64)> = rows
-                .iter()
-                .filter(|r| r.mix == mix)
-                .map(|r| {
-                    let c = ceiling_of(rows, r).map(|c| c.measured.requests_per_sec);
-                    (
-                        r.server.name.clone(),
-                        r.clients,
-                        ratio(r.measured.requests_per_sec, c),
-                    )
-                })
-                .filter(|(_, _, q)| q.is_finite() && *q > 0.0)
-                .collect();
+        let (charts, legend) = root.split_vertically(3 * PANEL);
+        let panels = charts.split_evenly((3, 1));
+        // Each panel: its title, what its x axis counts, and its points
+        // (server, x value, ratio to hyper).
+        let loads: [(&str, &str, Vec<Point>); 3] = [
+            (
+                "/ only",
+                "clients",
+                points(rows, |r| (r.mix == Mix::Page).then_some(r.clients), false),
+            ),
+            (
+                "/ and 1 in 20 /sleep",
+                "clients",
+                points(
+                    rows,
+                    |r| (r.mix == Mix::WithSleep).then_some(r.clients),
+                    false,
+                ),
+            ),
+            (
+                "/ at 64 clients, with slow clients (good requests)",
+                "slow clients holding half a request",
+                points(
+                    rows,
+                    |r| match r.mix {
+                        Mix::SlowClients(k) => Some(k),
+                        _ => None,
+                    },
+                    true,
+                ),
+            ),
+        ];
+        for (panel, (title, x_desc, ratios)) in panels.iter().zip(loads) {
+            let mut xs: Vec<u32> = ratios.iter().map(|r| r.1).collect();
+            xs.sort_unstable();
+            xs.dedup();
+            let x_of = |n: u32| xs.iter().position(|&c| c == n).unwrap_or(0) as f64;
+            let x_max = (xs.len().max(2) - 1) as f64;
             let low = ratios.iter().map(|r| r.2).fold(1.0f64, f64::min).max(1e-4) / 1.5;
             let high = ratios.iter().map(|r| r.2).fold(1.0f64, f64::max) * 1.5;
             let mut chart = ChartBuilder::on(panel)
-                .caption(mix.name(), ("sans-serif", 18))
-                .margin(10)
-                .x_label_area_size(36)
-                .y_label_area_size(56)
+                .caption(title, ("sans-serif", TEXT + 4))
+                .margin(12)
+                .x_label_area_size(TEXT * 2 + 12)
+                .y_label_area_size(TEXT * 4)
                 .build_cartesian_2d(-0.2..x_max + 0.2, (low..high).log_scale())?;
             chart
                 .configure_mesh()
-                .x_desc("clients")
-                .y_desc("requests/s, × hyper's")
-                .x_labels(clients.len())
+                .x_desc(x_desc)
+                .y_desc("× hyper")
+                .label_style(("sans-serif", TEXT))
+                .axis_desc_style(("sans-serif", TEXT))
+                .x_labels(xs.len())
+                .y_labels(5)
                 .x_label_formatter(&|x| {
                     let i = x.round();
                     if (x - i).abs() < 0.01 && i >= 0.0 {
-                        clients
-                            .get(i as usize)
-                            .map(u32::to_string)
-                            .unwrap_or_default()
+                        xs.get(i as usize).map(u32::to_string).unwrap_or_default()
                     } else {
                         String::new()
                     }
                 })
-                .y_label_formatter(&|y| format!("{y}×"))
+                .y_label_formatter(&|y| {
+                    if *y >= 1.0 {
+                        format!("{y:.0}×")
+                    } else {
+                        format!("{y:.2}×")
+                    }
+                })
                 .draw()?;
             for (i, name) in names.iter().enumerate() {
-                let points: Vec<(f64, f64)> = ratios
+                let line: Vec<(f64, f64)> = ratios
                     .iter()
                     .filter(|r| r.0 == *name)
                     .map(|r| (x_of(r.1), r.2))
                     .collect();
-                if points.is_empty() {
+                if line.is_empty() {
                     continue;
                 }
                 let color = Palette99::pick(i).to_rgba();
-                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
-                chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+                chart.draw_series(LineSeries::new(line.clone(), color.stroke_width(3)))?;
+                chart.draw_series(line.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
             }
         }
+        // The legend: two names to a row, in the panels' colours.
         for (i, name) in names.iter().enumerate() {
             let color = Palette99::pick(i).to_rgba();
-            let (x, y) = (70 + (i as i32 % 4) * 225, 20 + (i as i32 / 4) * 24);
+            let x = 20 + (i as i32 % 2) * (WIDTH as i32 / 2);
+            let y = 14 + (i as i32 / 2) * (TEXT as i32 + 10);
             legend.draw(&PathElement::new(
-                vec![(x, y), (x + 20, y)],
-                color.stroke_width(2),
+                vec![(x, y), (x + 28, y)],
+                color.stroke_width(3),
             ))?;
-            legend.draw(&Circle::new((x + 10, y), 3, color.filled()))?;
+            legend.draw(&Circle::new((x + 14, y), 4, color.filled()))?;
             legend.draw(&Text::new(
                 name.to_string(),
-                (x + 26, y - 7),
-                ("sans-serif", 13),
+                (x + 36, y - TEXT as i32 / 2),
+                ("sans-serif", TEXT),
             ))?;
         }
         root.present()?;
         Ok(())
     };
     draw().map_err(|e| anyhow::anyhow!("could not draw {}: {e}", path.display()))
+}
+
+/// A point of the plot: a server, its x value, its ratio to hyper.
+type Point = (String, u32, f64);
+
+/// The rows `x` gives an x value for, as (server, x, ratio to hyper's
+/// requests per second, or good requests per second where `good`).
+fn points(rows: &[Row], x: impl Fn(&Row) -> Option<u32>, good: bool) -> Vec<Point> {
+    rows.iter()
+        .filter_map(|r| {
+            let x = x(r)?;
+            let value = |m: &crate::load::Measured| {
+                if good {
+                    m.good_per_sec
+                } else {
+                    m.requests_per_sec
+                }
+            };
+            let ceiling = ceiling_of(rows, r).map(|c| value(&c.measured));
+            Some((r.server.name.clone(), x, ratio(value(&r.measured), ceiling)))
+        })
+        .filter(|(_, _, q)| q.is_finite() && *q > 0.0)
+        .collect()
 }
 
 /// The date and time now, UTC, as `2026-11-28 07:13`.
