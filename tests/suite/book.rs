@@ -218,4 +218,32 @@ fn the_benchmark_page_quotes_the_committed_run() {
              (book/src/bench/results.md) does not have"
         );
     }
+    // Every request rate of 1,000 or more, on the page and in the run's
+    // own text, is a rate of the run's CSV, rounded as the table rounds it:
+    // within half a request of it, give or take the CSV's own rounding to
+    // a tenth (53710.7 is 53,711 wherever it is written, never 53,710).
+    let csv = std::fs::read_to_string(book_src().join("bench/results.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "requests_per_sec")
+        .expect("a requests_per_sec column");
+    let rates: Vec<f64> = lines
+        .filter_map(|l| l.split(',').nth(column)?.parse::<f64>().ok())
+        .collect();
+    let thousands = Regex::new(r"\b(\d{1,3}(?:,\d{3})+)\b").unwrap();
+    for (name, text) in [
+        ("what-the-pool-buys.md", &page),
+        ("bench/results.md", &results),
+    ] {
+        for figure in thousands.captures_iter(text) {
+            let value: f64 = figure[1].replace(',', "").parse().unwrap();
+            assert!(
+                rates.iter().any(|rate| (rate - value).abs() <= 0.55),
+                "{name} writes {}, which is no rate of results.csv rounded",
+                &figure[1]
+            );
+        }
+    }
 }
