@@ -1,7 +1,11 @@
 //! book/ is built from the files the tests check: every step has a page,
 //! every include resolves, and every step, snapshot or code block a page
-//! names exists. Nothing on a step page is pasted by hand.
+//! names exists. Nothing on a step page is pasted by hand. Its prose is
+//! held to the same: what it says of the registry as a whole is written
+//! from the registry, and what it says a step does names its proof (see
+//! the comments above each part below).
 
+use crate::common;
 use kit::facts::StepFacts;
 use std::path::{Path, PathBuf};
 
@@ -246,4 +250,132 @@ fn the_benchmark_page_quotes_the_committed_run() {
             );
         }
     }
+}
+
+// What the pages say of the registry as a whole (how many steps fail to
+// compile and on which tracks, what each track covers, which stages are not
+// the book's file, which steps have no counterpart) is written from the
+// registry by kit::book into snapshots/book.registry.snap, pinned below,
+// and included by the pages, so no such count or list is typed. Chosen
+// over an mdBook preprocessor, which would have every `mdbook build` and
+// `mdbook serve` compile and run our code (and follow mdBook's
+// preprocessor protocol from version to version), and over typed counts
+// that a test compares with the registry, which would have each new step
+// edit prose: the facts are one more pinned file the pages include, as
+// they include every code block and output, and a new step changes it
+// through `cargo insta review` like its other snapshots.
+
+/// A page's prose, block by block: each paragraph, list item and table
+/// row outside fenced code, headings left out; with the line it starts on.
+fn prose_blocks(text: &str) -> Vec<(usize, String)> {
+    let mut blocks: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    let mut fenced = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let starts_item =
+            trimmed.starts_with("- ") || trimmed.starts_with("* ") || trimmed.starts_with('|');
+        let ends = fenced
+            || trimmed.is_empty()
+            || trimmed.starts_with("```")
+            || trimmed.starts_with('#')
+            || starts_item;
+        if ends {
+            blocks.extend(current.take());
+        }
+        if trimmed.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        match &mut current {
+            Some((_, block)) => {
+                block.push(' ');
+                block.push_str(trimmed);
+            }
+            None => current = Some((i + 1, trimmed.to_string())),
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// The registry's facts as the pages say them (how many steps fail, on
+/// which tracks, what each track covers, which stages are not the book's
+/// file, which steps have no counterpart), pinned in
+/// `snapshots/book.registry.snap`, which the pages include: a change to
+/// the registry fails here until the file, and so the pages, follow it.
+#[test]
+fn the_registry_facts_the_pages_include_are_the_registrys() {
+    let facts = kit::book::registry_facts();
+    common::assert_pinned(
+        "book.registry",
+        "what the walkthrough says of the registry (kit::book::registry_facts), \
+         included by its pages",
+        &facts,
+    );
+    let included: Vec<String> = pages()
+        .iter()
+        .flat_map(|(_, text)| includes(text))
+        .filter(|(path, _)| path.ends_with("snapshots/book.registry.snap"))
+        .map(|(_, anchor)| anchor.trim_start_matches(':').to_string())
+        .collect();
+    for anchor in facts.lines().filter_map(|l| l.strip_prefix("ANCHOR: ")) {
+        assert!(
+            included.iter().any(|a| a == anchor),
+            "no page includes the fact {anchor} of book.registry.snap"
+        );
+    }
+}
+
+/// A count of steps typed in prose goes stale when a step is added: the
+/// counts come from the registry's facts instead.
+#[test]
+fn no_page_types_a_count_of_steps() {
+    let count = Regex::new(
+        r"(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|\d+)(-[a-z]+)? (steps|listings|exercises|stages|printings|tracks)\b",
+    )
+    .unwrap();
+    for (page, text) in pages() {
+        for (line, block) in prose_blocks(&text) {
+            if let Some(typed) = count.find(&block) {
+                panic!(
+                    "{}:{line} types \"{}\": a count of steps comes from the registry \
+                     (an anchor of snapshots/book.registry.snap, see kit::book)",
+                    page.display(),
+                    typed.as_str()
+                );
+            }
+        }
+    }
+}
+
+/// The book covers every track (both chapters, the other printings, the
+/// exercises): its title names no single chapter when the registry has
+/// more than one, and its introduction lists every track.
+#[test]
+fn the_title_and_the_introduction_cover_every_track() {
+    let chapters: std::collections::BTreeSet<u32> =
+        STEPS.iter().map(|s| s.track.chapter()).collect();
+    let toml = common::read_repo("book/book.toml");
+    let title = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("title = "))
+        .expect("book.toml has a title");
+    if chapters.len() > 1 {
+        for chapter in &chapters {
+            assert!(
+                !title.to_lowercase().contains(&format!("chapter {chapter}")),
+                "the title {title} names chapter {chapter} alone, but the book covers \
+                 chapters {chapters:?}"
+            );
+        }
+    }
+    let introduction = std::fs::read_to_string(book_src().join("introduction.md")).unwrap();
+    assert!(
+        introduction.contains("{{#include ../../snapshots/book.registry.snap:tracks}}"),
+        "the introduction lists what the book covers from the registry"
+    );
 }
