@@ -359,8 +359,8 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
             "- A new connection per request: hyper answers {} as many requests when \
              oha keeps its connections open ({} against {} requests/s).",
             times(rps(kept) / rps(hyper)),
-            thousands(rps(kept) as u64),
-            thousands(rps(hyper) as u64),
+            thousands(rps(kept).round() as u64),
+            thousands(rps(hyper).round() as u64),
         );
     }
     if let Some(pool) = page("listing-20-20") {

@@ -251,6 +251,36 @@ mod compared {
     }
 
     #[test]
+    fn in_a_scope_a_panicking_job_is_raised_again_when_the_scope_ends() {
+        // As this server serves: jobs spawned in an `in_place_scope`. The
+        // panic neither aborts nor stops the scope's own closure, a job
+        // spawned after it still runs, and the scope raises it at its end.
+        let pool = rayon_pool(1);
+        let (said, heard) = mpsc::channel();
+        let closure_went_on = AtomicBool::new(false);
+        let ended =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.in_place_scope(|scope| {
+                    let failing = said.clone();
+                    scope.spawn(move |_| {
+                        failing.send("failing").unwrap();
+                        panic!("a job that fails");
+                    });
+                    assert_eq!(heard.recv(), Ok("failing"));
+                    // The pool's one thread takes this job once the other
+                    // has panicked.
+                    let later = said.clone();
+                    scope.spawn(move |_| later.send("a later job").unwrap());
+                    assert_eq!(heard.recv(), Ok("a later job"));
+                    closure_went_on.store(true, Ordering::SeqCst);
+                });
+            }));
+        assert!(closure_went_on.load(Ordering::SeqCst));
+        let panic = ended.expect_err("the scope's end raises the job's panic");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"a job that fails"));
+    }
+
+    #[test]
     fn with_a_panic_handler_rayons_pool_goes_on_and_so_does_ours_without_one() {
         let caught = Arc::new(AtomicUsize::new(0));
         let handler_count = Arc::clone(&caught);

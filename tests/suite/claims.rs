@@ -188,9 +188,24 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
     let mut server = common::start(step);
     let first = exchange("/", EXCHANGE_TIMEOUT);
     assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
-    // The second request is slow: the shutdown has to wait for it.
+    // The second request is slow: the shutdown has to wait for it. It is
+    // the last connection `main` takes, so `Shutting down.` comes at once,
+    // while that request is still in flight. (Spawned from this thread,
+    // the client shares its network.)
     let started = Instant::now();
-    let second = exchange("/sleep", EXCHANGE_TIMEOUT);
+    let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
+    let said = common::wait_until(Duration::from_secs(4), || {
+        server
+            .stdout_so_far()
+            .lines()
+            .any(|l| l == "Shutting down.")
+    });
+    assert!(said, "no `Shutting down.`: {}", server.stdout_so_far());
+    assert!(
+        !slow.is_finished(),
+        "/sleep was answered before `Shutting down.`"
+    );
+    let second = slow.join().unwrap();
     assert_eq!(
         second.reply.status_line(),
         Some("HTTP/1.1 200 OK"),

@@ -15,6 +15,11 @@ use std::time::Duration;
 mod no_listing_06;
 
 #[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // the 2018 printing's file, as it prints it
+#[path = "../../stages/no-listing-06-fix-threadpool-drop-2018/lib.rs"]
+mod no_listing_06_2018;
+
+#[allow(clippy::all, dead_code)]
 #[rustfmt::skip] // the book's file, formatted as the book formats it
 #[path = "../../stages/listing-20-23/lib.rs"]
 mod listing_20_23;
@@ -92,6 +97,13 @@ fn drop_within_bound<P: Send + 'static>(pool: P) -> Option<thread::Result<()>> {
 #[test]
 fn dropping_the_no_listing_06_pool_blocks_forever() {
     drop_blocks_forever(no_listing_06::ThreadPool::new(4), |p, job| p.execute(job));
+}
+
+#[test]
+fn dropping_the_no_listing_06_2018_pool_blocks_forever() {
+    drop_blocks_forever(no_listing_06_2018::ThreadPool::new(4), |p, job| {
+        p.execute(job)
+    });
 }
 
 #[test]

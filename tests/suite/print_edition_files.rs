@@ -7,6 +7,7 @@
 
 use crate::common;
 use common::main_fn;
+use kit::facts::StepFacts;
 
 use companion::registry::{BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
 
@@ -98,4 +99,42 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
     }
     // 25 main.rs and 19 lib.rs files are the book's; four main.rs are not.
     assert_eq!((identical, explained), (44, 4));
+}
+
+/// The book makes the outputs it prints from each listing's `output.txt`,
+/// taken with `-A unused_variables -A dead_code`: none has either lint,
+/// even for steps where a plain build warns with them (no-listing-03, whose
+/// `size` and `f` are unused, has no warning at all). The output printed
+/// under listing 20-20, which has no `output.txt`, shows `dead_code`.
+#[test]
+fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_shows() {
+    let Some(shared) = common::shared_dir(
+        "the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_shows",
+    ) else {
+        return;
+    };
+    let (mut outputs, mut hidden) = (0, 0);
+    for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
+        let path = shared.join(format!("{LISTINGS}/{}/output.txt", step.name));
+        let Ok(output) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        outputs += 1;
+        for lint in [
+            "unused variable",
+            "never read",
+            "never used",
+            "never constructed",
+        ] {
+            assert!(!output.contains(lint), "{}: {lint}", path.display());
+        }
+        let allowed = |lint: &&str| ["unused_variables", "dead_code"].contains(lint);
+        if !output.contains("warning:") && step.expected_warnings().iter().any(allowed) {
+            hidden += 1;
+        }
+    }
+    assert!(outputs >= 7, "{outputs} output.txt files");
+    assert!(hidden >= 1, "no output.txt leaves out a warning of ours");
+    let text = common::read_shared(&shared, Track::Print2021.seed());
+    assert!(text.contains("warning: field is never read: `workers`"));
 }

@@ -31,6 +31,23 @@ fn readme_table_of_steps_is_the_registry() {
     );
 }
 
+/// README counts the steps that do not compile as the registry does (the
+/// count and its parts by track, wherever README wraps its lines).
+#[test]
+fn readme_counts_the_failing_steps_as_the_registry_does() {
+    let readme = common::read_repo("README.md");
+    let (count, by_track) = kit::book::failing_steps();
+    let sentence = format!(
+        "{} steps do not compile, on purpose: {by_track}.",
+        kit::book::number_capitalized(count)
+    );
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words(&readme).contains(&sentence),
+        "README.md should say: {sentence}"
+    );
+}
+
 #[test]
 fn ci_runs_the_readme_test_command() {
     let ci = common::read_repo(".ci/run");

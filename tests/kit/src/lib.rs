@@ -3,9 +3,10 @@
 //! `../shared/`, pinning a snapshot, the stages built once, a server
 //! started from a step); so are the recorded stage builds ([`records`]),
 //! the snapshots' rustc check ([`toolchain`]), README's table of steps
-//! ([`readme`]), and, on Linux, what the tests do with processes and
-//! networks ([`linux`]).
+//! ([`readme`]), what the walkthrough says of the registry ([`book`]), and,
+//! on Linux, what the tests do with processes and networks ([`linux`]).
 
+pub mod book;
 pub mod facts;
 pub mod normalize;
 pub mod projects;

@@ -49,3 +49,30 @@ pub fn run_group_bounded(mut command: Command, bound: Duration) -> io::Result<Ou
         )),
     }
 }
+
+/// Close `stream` with a reset instead of an orderly close (`SO_LINGER`
+/// with a zero timeout), as a client that gives up abruptly does: the
+/// server's next read or write on it fails.
+pub fn close_with_reset(stream: std::net::TcpStream) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt on a socket this function owns, with a value of
+    // the size it says.
+    let set = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            std::ptr::addr_of!(linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    if set != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    drop(stream);
+    Ok(())
+}
