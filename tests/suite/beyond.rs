@@ -189,7 +189,7 @@ const GRACEFUL: &str = "beyond-04-shutdown-on-signal";
 
 /// Send `signal` (`INT`, `TERM`) to the server, as `kill` does.
 #[cfg(unix)]
-fn signal(server: &Server, signal: &str) {
+pub fn signal(server: &Server, signal: &str) {
     let sent = std::process::Command::new("kill")
         .arg(format!("-{signal}"))
         .arg(server.pid().to_string())

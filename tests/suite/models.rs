@@ -435,16 +435,6 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
     );
 }
 
-#[cfg(unix)]
-fn signal(server: &Server, signal: &str) {
-    let sent = std::process::Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(server.pid().to_string())
-        .status()
-        .expect("running kill");
-    assert!(sent.success());
-}
-
 #[test]
 fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
     #[cfg(unix)]
@@ -460,7 +450,7 @@ fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
             .map(|_| TcpStream::connect(ADDRESS).expect("connecting"))
             .collect();
         let signalled = Instant::now();
-        signal(&server, "TERM");
+        crate::beyond::signal(&server, "TERM");
         for sleep in sleeps {
             let sleep = sleep.join().unwrap();
             assert_eq!(sleep.reply.status_line(), Some("HTTP/1.1 200 OK"));

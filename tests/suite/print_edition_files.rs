@@ -7,7 +7,6 @@
 
 use crate::common;
 use common::main_fn;
-use kit::facts::StepFacts;
 
 use companion::registry::{BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
 
@@ -113,28 +112,17 @@ fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_show
     ) else {
         return;
     };
-    let (mut outputs, mut hidden) = (0, 0);
-    for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
-        let path = shared.join(format!("{LISTINGS}/{}/output.txt", step.name));
-        let Ok(output) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        outputs += 1;
-        for lint in [
-            "unused variable",
-            "never read",
-            "never used",
-            "never constructed",
-        ] {
-            assert!(!output.contains(lint), "{}: {lint}", path.display());
-        }
-        let allowed = |lint: &&str| ["unused_variables", "dead_code"].contains(lint);
-        if !output.contains("warning:") && step.expected_warnings().iter().any(allowed) {
-            hidden += 1;
-        }
-    }
-    assert!(outputs >= 7, "{outputs} output.txt files");
-    assert!(hidden >= 1, "no output.txt leaves out a warning of ours");
+    common::facts::book_outputs_leave_out_unused_and_dead_code(
+        STEPS
+            .iter()
+            .filter(|s| s.track == Track::Print2021)
+            .map(|step| {
+                (
+                    step,
+                    shared.join(format!("{LISTINGS}/{}/output.txt", step.name)),
+                )
+            }),
+    );
     let text = common::read_shared(&shared, Track::Print2021.seed());
     assert!(text.contains("warning: field is never read: `workers`"));
 }

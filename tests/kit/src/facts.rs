@@ -81,3 +81,32 @@ pub fn all_stages_build() -> Command {
         .arg(stages_target_dir());
     command
 }
+
+/// The book's `output.txt` files, each with its step (those that exist):
+/// made with `-A unused_variables -A dead_code`, none shows those lints,
+/// and at least one leaves out a warning our stage of its step has.
+pub fn book_outputs_leave_out_unused_and_dead_code(
+    outputs: impl IntoIterator<Item = (&'static Step, std::path::PathBuf)>,
+) {
+    let (mut read, mut hidden) = (0, 0);
+    for (step, path) in outputs {
+        let Ok(output) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        read += 1;
+        for lint in [
+            "unused variable",
+            "never read",
+            "never used",
+            "never constructed",
+        ] {
+            assert!(!output.contains(lint), "{}: {lint}", path.display());
+        }
+        let allowed = |lint: &&str| ["unused_variables", "dead_code"].contains(lint);
+        if !output.contains("warning:") && step.expected_warnings().iter().any(allowed) {
+            hidden += 1;
+        }
+    }
+    assert!(read >= 7, "{read} output.txt files");
+    assert!(hidden >= 1, "no output.txt leaves out a warning of ours");
+}
