@@ -323,7 +323,14 @@ pub fn run_within(
             Action::Get(path) => {
                 let x = exchange(path, bounds.reply);
                 let no_response = x.reply.is_no_response();
+                let refused = x.reply.end == End::Refused;
                 events.push(Event::Exchange(x));
+                // A server that no longer listens may be on its way out:
+                // give it the moment to finish, so that how it ended is
+                // read as it ended, not as our stopping it.
+                if refused {
+                    server.wait_for_exit(CRASH_GRACE);
+                }
                 // A server that dies on a request closes that connection a
                 // moment before it stops listening: wait for it to be gone,
                 // so that the next request is refused every time rather than
