@@ -235,10 +235,14 @@ pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
 }
 
 fn build_stage_now(step: &'static Step) -> crate::Result<PathBuf> {
+    // `-p` its package alone: cargo settles the features of every crate
+    // over the packages a build selects, and with the tour's selected too,
+    // the exercises' crates would be built again with other features.
     let mut command = cargo();
     command
         .current_dir(root())
-        .args(["build", "--quiet", "--bin", step.name])
+        .args(["build", "--quiet", "-p", step.track.package()])
+        .args(["--bin", step.name])
         .arg("--target-dir")
         .arg(stages_target_dir());
     let built = build_for_a_reader(command, step.name)?;
@@ -264,7 +268,8 @@ pub fn failing_stage_build(step: &Step) -> Command {
     let mut command = cargo();
     command
         .current_dir(root())
-        .args(["build", "--features", "compile-fail", "--bin", step.name])
+        .args(["build", "-p", step.track.package()])
+        .args(["--features", "compile-fail", "--bin", step.name])
         .arg("--target-dir")
         .arg(stages_target_dir());
     command

@@ -103,6 +103,17 @@ impl Track {
         }
     }
 
+    /// The cargo package its steps are bins of: `hello` (stages/), as the
+    /// book's package is called, `hello-2024` (stages/chapter-21/) or
+    /// `beyond` (stages/beyond/).
+    pub fn package(self) -> &'static str {
+        match self {
+            Track::Print2021 | Track::Print2018 | Track::Online => "hello",
+            Track::Edition2024 => "hello-2024",
+            Track::Exercises => "beyond",
+        }
+    }
+
     /// How the step lists name the track.
     pub fn name(self) -> &'static str {
         match self {

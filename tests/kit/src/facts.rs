@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 use companion::compile::{cargo, root, stages_target_dir, BuildReport, Diagnostic};
-use companion::registry::{Files, Outcome, Step, Track};
+use companion::registry::{Files, Outcome, Step, Track, STEPS};
 
 /// What the tests ask of a step.
 pub trait StepFacts {
@@ -68,18 +68,46 @@ impl BuildFacts for BuildReport {
     }
 }
 
-/// The command that builds every stage, the failing ones included, in one
-/// cargo invocation (`--keep-going`, so one failing bin does not stop the
-/// others), in `stages_target_dir`, with JSON messages (`read_build`).
-pub fn all_stages_build() -> Command {
-    let mut command = cargo();
-    command
-        .current_dir(root())
-        .args(["build", "--locked", "--bins", "--keep-going"])
-        .args(["--features", "compile-fail", "--message-format", "json"])
-        .arg("--target-dir")
-        .arg(stages_target_dir());
-    command
+/// The two commands that build every stage, in `stages_target_dir`, with
+/// JSON messages (`read_build`): first the stages that compile, selected as
+/// `compile::build_stage` selects one (`-p` its package, no features), so
+/// that the tour's and the check's builds of a step find it built; then the
+/// ones that fail, behind `compile-fail` (`--keep-going`, so one failing bin
+/// does not stop the others). One build with the feature on for all would
+/// give every stage a second build, the feature being part of its hash.
+pub fn all_stages_builds() -> [(&'static str, Command); 2] {
+    let packages = STEPS.iter().fold(Vec::new(), |mut packages, step| {
+        if !packages.contains(&step.track.package()) {
+            packages.push(step.track.package());
+        }
+        packages
+    });
+    let build = |packages: &[&str]| {
+        let mut command = cargo();
+        command
+            .current_dir(root())
+            .args(["build", "--locked", "--message-format", "json"])
+            .arg("--target-dir")
+            .arg(stages_target_dir());
+        for package in packages {
+            command.args(["-p", package]);
+        }
+        command
+    };
+    let mut compiling = build(&packages);
+    compiling.arg("--bins");
+    let failing_steps = || STEPS.iter().filter(|step| step.fails_to_compile());
+    let failing_packages = packages
+        .iter()
+        .copied()
+        .filter(|&package| failing_steps().any(|step| step.track.package() == package))
+        .collect::<Vec<_>>();
+    let mut failing = build(&failing_packages);
+    failing.args(["--features", "compile-fail", "--keep-going"]);
+    for step in failing_steps() {
+        failing.args(["--bin", step.name]);
+    }
+    [("stages that compile", compiling), ("stages that fail", failing)]
 }
 
 /// The book's `output.txt` files, each with its step (those that exist):

@@ -104,23 +104,33 @@ pub fn split_snapshot(file: &str) -> (&str, &str) {
 }
 
 /// Every stage, the failing ones included, built once per test process in
-/// the checks' own build directory (the stages are a package of their own,
+/// the checks' own build directory (the stages are packages of their own,
 /// which `cargo test` does not build), or read back when nothing it reads
-/// has changed and its executables are all there (see `records`).
+/// has changed and its executables are all there (see `records`): the two
+/// builds of `facts::all_stages_builds`, as one report.
 pub fn stages() -> &'static companion::compile::BuildReport {
-    use companion::compile::read_build;
-    use facts::all_stages_build;
-    static REPORT: std::sync::OnceLock<companion::compile::BuildReport> =
-        std::sync::OnceLock::new();
+    use companion::compile::{read_build, BuildReport};
+    static REPORT: std::sync::OnceLock<BuildReport> = std::sync::OnceLock::new();
     REPORT.get_or_init(|| {
         let read = |out: &records::Output| {
             read_build(out.success, &out.stdout, out.stderr.as_bytes())
                 .expect("running cargo build on the stages")
         };
-        let out = records::run("all stages", all_stages_build(), |out| {
-            read(out).executables.iter().all(|(_, exe)| exe.is_file())
-        });
-        read(&out)
+        let mut all = BuildReport {
+            success: true,
+            ..BuildReport::default()
+        };
+        for (name, command) in facts::all_stages_builds() {
+            let out = records::run(name, command, |out| {
+                read(out).executables.iter().all(|(_, exe)| exe.is_file())
+            });
+            let report = read(&out);
+            all.diagnostics.extend(report.diagnostics);
+            all.executables.extend(report.executables);
+            all.success &= report.success;
+            all.cargo_stderr.push_str(&report.cargo_stderr);
+        }
+        all
     })
 }
 
