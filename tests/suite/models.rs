@@ -112,31 +112,41 @@ struct Fares {
     lines: usize,
 }
 
-/// How `step` fares.
+/// How `step` fares: each load on a server of its own, side by side, so
+/// that the slowest (`/` behind partial requests, up to 7 s) bounds the
+/// whole.
 fn fares(step: &'static str) -> Fares {
     let sleeps = thread::spawn(move || root_behind_four_sleeps(step));
+    let fifteen = thread::spawn(move || threads_with_fifteen_partial(step));
     let server = common::start(step);
     let threads_idle = server.thread_count();
-    // As many half requests as the pools have workers, then `/`; then
-    // fifteen in all.
-    let mut halves: Vec<TcpStream> = (0..4).map(|_| half_request()).collect();
+    // As many half requests as the pools have workers, then `/`.
+    let halves: Vec<TcpStream> = (0..4).map(|_| half_request()).collect();
     let root = exchange("/", Duration::from_secs(7));
-    halves.extend((4..15).map(|_| half_request()));
-    // Once a server has accepted them (a thread per connection for
-    // listing 20-11): wait until it has had the time to, at the most a
-    // second; the others' count does not change.
-    common::wait_until(Duration::from_secs(1), || server.thread_count() >= Some(16));
-    let threads_with_partial = server.thread_count();
     drop(halves);
     drop(server);
     Fares {
         threads_idle,
-        threads_with_partial,
+        threads_with_partial: fifteen.join().expect(step),
         root_behind_partial: (root.reply.status_line() == Some("HTTP/1.1 200 OK"))
             .then_some(root.elapsed),
         root_behind_sleeps: sleeps.join().expect(step),
         lines: lines_of_rust(step),
     }
+}
+
+/// The threads of `step`'s server with fifteen connections that sent half
+/// a request.
+fn threads_with_fifteen_partial(step: &'static str) -> Option<usize> {
+    let server = common::start(step);
+    let halves: Vec<TcpStream> = (0..15).map(|_| half_request()).collect();
+    // Once a server has accepted them (a thread per connection for
+    // listing 20-11): wait until it has had the time to, at the most a
+    // second; the others' count does not change.
+    common::wait_until(Duration::from_secs(1), || server.thread_count() >= Some(16));
+    let threads = server.thread_count();
+    drop(halves);
+    threads
 }
 
 /// The lines of Rust of a step's files, as [`Fares::lines`] counts them.
@@ -256,9 +266,9 @@ fn the_models_side_by_side() {
     common::assert_pinned(
         "beyond.models",
         "each server started alone: its threads idle; how long GET / took (up to 7 s) \
-         behind four connections that sent half a request, and its threads once there were \
-         fifteen; how long GET / took behind four /sleeps, on another server; and its lines \
-         of Rust (no blank lines, comments or unit tests)",
+         behind four connections that sent half a request; on a second server, its threads \
+         with fifteen such connections; how long GET / took behind four /sleeps, on a third; \
+         and its lines of Rust (no blank lines, comments or unit tests)",
         &table,
     );
 }
