@@ -8,6 +8,7 @@
 use crate::common;
 use kit::facts::StepFacts;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use companion::compile::root;
 use companion::registry::{Files, Outcome, STEPS};
@@ -38,9 +39,10 @@ fn pages() -> Vec<(PathBuf, String)> {
 /// The `{{#include path[:...]}}` directives of a page: (path as written,
 /// what follows the path).
 fn includes(text: &str) -> Vec<(String, String)> {
-    let include =
-        Regex::new(r"\{\{#(?:include|rustdoc_include) ([^:}]+)((?::[^}]*)?)\}\}").unwrap();
-    include
+    static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\{\{#(?:include|rustdoc_include) ([^:}]+)((?::[^}]*)?)\}\}").unwrap()
+    });
+    INCLUDE
         .captures_iter(text)
         .map(|c| (c[1].to_string(), c[2].to_string()))
         .collect()
@@ -426,12 +428,10 @@ fn suite_modules() -> Vec<String> {
 
 /// Whether `source` has a `#[test]` function called `name`.
 fn has_test(source: &str, name: &str) -> bool {
-    Regex::new(&format!(
-        r"#\[test\]\s*(?:#\[[^\]]*\]\s*)*fn {}\s*\(",
-        regex::escape(name)
-    ))
-    .unwrap()
-    .is_match(source)
+    static TEST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"#\[test\]\s*(?:#\[[^\]]*\]\s*)*fn ([A-Za-z0-9_]+)\s*\(").unwrap()
+    });
+    TEST.captures_iter(source).any(|c| &c[1] == name)
 }
 
 /// The source files of a step page's step: its own, and the library it
@@ -459,11 +459,15 @@ fn step_sources(page: &Path) -> Vec<String> {
 /// when its last part reads like a test's name (three underscores or
 /// more); Rust paths such as `thread::spawn` are neither.
 fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
-    let span = Regex::new(r"`([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)+)`").unwrap();
+    static SPAN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"`([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)+)`").unwrap());
+    let mut out = Vec::new();
+    if !SPAN.is_match(block) {
+        return out;
+    }
     let modules = suite_modules();
     let sources = step_sources(page);
-    let mut out = Vec::new();
-    for path in span.captures_iter(block) {
+    for path in SPAN.captures_iter(block) {
         let path = &path[1];
         let parts: Vec<&str> = path.split("::").collect();
         let (first, last) = (parts[0], parts[parts.len() - 1]);
@@ -495,13 +499,14 @@ fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
 /// The snapshot quotes of a block: (`x.snap`: `quote`, `quote`) gives
 /// the snapshot's file name and each quote.
 fn snapshot_quotes(block: &str) -> Vec<(String, Vec<String>)> {
-    let cited =
-        Regex::new(r"`(?:snapshots/)?([A-Za-z0-9_.-]+\.snap)`:((?:(?:,| and)? `[^`]+`)+)").unwrap();
-    let quote = Regex::new(r"`([^`]+)`").unwrap();
-    cited
+    static CITED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"`(?:snapshots/)?([A-Za-z0-9_.-]+\.snap)`:((?:(?:,| and)? `[^`]+`)+)").unwrap()
+    });
+    static QUOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`").unwrap());
+    CITED
         .captures_iter(block)
         .map(|c| {
-            let quotes = quote
+            let quotes = QUOTE
                 .captures_iter(&c[2])
                 .map(|q| q[1].to_string())
                 .collect();

@@ -6,6 +6,7 @@
 use crate::common;
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use companion::registry::{self, Files, Track, PRINT_DIFFERENCES, STEPS};
 use regex::Regex;
@@ -33,10 +34,12 @@ fn print_block(seed: &str, n: u32) -> (String, String) {
 /// The print edition's callout numbers (`  1 let`, `receiver.3 as_bytes`,
 /// `{ 7 id, 8 thread }`) are annotations, not code.
 fn strip_callouts(code: &str) -> String {
-    let standalone = Regex::new(r"(?m)(^|[\s&])\d{1,2} (\S)").unwrap();
-    let after_dot = Regex::new(r"\.\d{1,2} ([A-Za-z_])").unwrap();
-    let code = standalone.replace_all(code, "$1$2");
-    after_dot.replace_all(&code, ".$1").into_owned()
+    static STANDALONE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)(^|[\s&])\d{1,2} (\S)").unwrap());
+    static AFTER_DOT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\.\d{1,2} ([A-Za-z_])").unwrap());
+    let code = STANDALONE.replace_all(code, "$1$2");
+    AFTER_DOT.replace_all(&code, ".$1").into_owned()
 }
 
 /// The code without the whitespace outside string literals, with Rust's
@@ -279,10 +282,13 @@ fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
 /// that seed has lost its indentation and blank lines, so the file ends
 /// where the braces balance and the next line is no Rust item.
 fn print_2018_block(seed: &str, n: u32) -> (String, String) {
-    let item = Regex::new(
-        r"^(use .*;|pub (struct|fn|enum) .*|type \w+ = .*;|enum \w+ \{|struct \w+ \{|impl\b.*\{|fn \w+.*\{|// .*|#\[.*)$",
-    )
-    .unwrap();
+    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(use .*;|pub (struct|fn|enum) .*|type \w+ = .*;|enum \w+ \{|struct \w+ \{|impl\b.*\{|fn \w+.*\{|// .*|#\[.*)$",
+        )
+        .unwrap()
+    });
+    let item = &*ITEM;
     let lines: Vec<&str> = seed.lines().collect();
     let name = lines[n as usize - 1]
         .strip_prefix("Filename: ")

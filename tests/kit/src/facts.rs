@@ -107,7 +107,10 @@ pub fn all_stages_builds() -> [(&'static str, Command); 2] {
     for step in failing_steps() {
         failing.args(["--bin", step.name]);
     }
-    [("stages that compile", compiling), ("stages that fail", failing)]
+    [
+        ("stages that compile", compiling),
+        ("stages that fail", failing),
+    ]
 }
 
 /// The book's `output.txt` files, each with its step (those that exist):
