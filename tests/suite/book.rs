@@ -224,6 +224,26 @@ fn the_benchmark_page_quotes_the_committed_run() {
              (book/src/bench/results.md) does not have"
         );
     }
+    // The ratios written `0.90×` are the targets' (min, median, max over
+    // five runs): each must be in that table, where a ratio that happens to
+    // be in some other row cannot stand in for it.
+    let targets = results
+        .split_once("**The targets")
+        .and_then(|(_, rest)| rest.split("\n**").next())
+        .expect("the committed run has its targets' table");
+    let ratios: Vec<&str> = Regex::new(r"\b\d+\.\d+×")
+        .unwrap()
+        .find_iter(&page)
+        .map(|m| m.as_str())
+        .collect();
+    assert!(ratios.len() >= 9, "only {ratios:?}");
+    for ratio in ratios {
+        assert!(
+            targets.contains(&format!(" {ratio}")),
+            "what-the-pool-buys.md quotes {ratio}, which the committed run's targets \
+             (book/src/bench/results.md) do not have"
+        );
+    }
     // Every request rate of 1,000 or more, on the page and in the run's
     // own text, is a rate of the run's CSV, rounded as the table rounds it:
     // within half a request of it, give or take the CSV's own rounding to
