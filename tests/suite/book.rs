@@ -207,6 +207,9 @@ fn the_benchmark_page_quotes_the_committed_run() {
         (r"\b(\d{1,3}(?:,\d{3})+)\b", "{}"),
         (r"\b(\d+(?:\.\d+)?) µs\b", "{} µs"),
         (r"\b(\d+\.\d+) times\b", "{}×"),
+        // Peak memory, a column of the run's tables: `6.1 and 6.6 MiB`.
+        (r"\b(\d+\.\d) MiB", "| {} |"),
+        (r"\b(\d+\.\d) and \d+\.\d MiB", "| {} |"),
     ] {
         for figure in Regex::new(pattern).unwrap().captures_iter(&page) {
             quoted.push(as_in_results.replace("{}", &figure[1]));
