@@ -24,8 +24,8 @@ mod walkthrough;
 // design stops, the models beyond its pool. (libtest starts tests in the
 // order of their names, and the suite's CPU is busy for its first seconds:
 // a 7-second test whose name sorted late, as `models::` did, started some
-// 2.5 s in and ended the suite; next to `beyond::` it starts at once, and
-// the warm suite takes 9.3-9.6 s instead of 10.5-11.)
+// 2.5 s in and ended the suite; next to `beyond::` it starts at once: at
+// 36 threads, the warm suite took 9.5-10.2 s instead of 10.5-11.)
 mod beyond;
 mod beyond_the_pool;
 mod browser;
