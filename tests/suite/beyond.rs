@@ -160,19 +160,16 @@ fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on
     }
 }
 
-#[test]
-fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
-    let empty = scratch("beyond-no-html");
-    let mut server = Server::start(&common::stage_exe(ROBUST), &empty)
-        .unwrap_or_else(|e| panic!("{ROBUST}: {e}"));
+/// `step` started in an empty folder of its own, so without `hello.html`,
+/// and asked for `/`: its reply, and what it printed. It still ran when
+/// stopped, and its stderr starts with the line that names the file.
+pub fn without_hello_html(step: &str) -> (companion::session::Reply, companion::server::Finished) {
+    let empty = scratch(&format!("no-html-{step}"));
+    let mut server =
+        Server::start(&common::stage_exe(step), &empty).unwrap_or_else(|e| panic!("{step}: {e}"));
     let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
-    assert_eq!(
-        String::from_utf8_lossy(&reply.bytes),
-        "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 0\r\n\r\n"
-    );
     assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
     let finished = server.finish();
-    // One line, naming the file and the OS's reason (worded per OS).
     assert!(
         finished
             .stderr
@@ -180,6 +177,17 @@ fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
         "{}",
         finished.stderr
     );
+    (reply, finished)
+}
+
+#[test]
+fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
+    let (reply, finished) = without_hello_html(ROBUST);
+    assert_eq!(
+        String::from_utf8_lossy(&reply.bytes),
+        "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Length: 0\r\n\r\n"
+    );
+    // One line, naming the file and the OS's reason (worded per OS).
     assert_eq!(finished.stderr.lines().count(), 1, "{}", finished.stderr);
     #[cfg(unix)]
     assert!(finished
@@ -209,9 +217,40 @@ fn wait_for_log(server: &Server, line: &str) {
     assert!(logged, "{}", server.stdout_so_far());
 }
 
+/// A `/sleep` that was in flight at the signal: answered, the whole page.
+#[cfg(unix)]
+pub fn answered_in_full(sleep: &companion::session::Exchange) {
+    assert_eq!(sleep.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert!(
+        sleep
+            .reply
+            .bytes
+            .ends_with(include_bytes!("../../hello.html")),
+        "the whole page"
+    );
+}
+
+/// A server signalled at `signalled` exits by itself within ten seconds
+/// (the `/sleep`'s 5 and a wide margin), with 0 and nothing on stderr:
+/// what it printed.
+#[cfg(unix)]
+pub fn exits_0_after_the_signal(
+    mut server: Server,
+    signalled: Instant,
+) -> companion::server::Finished {
+    server
+        .wait_for_exit(Duration::from_secs(15))
+        .expect("the server exits");
+    assert!(signalled.elapsed() < Duration::from_secs(10));
+    let finished = server.finish();
+    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
+    assert_eq!(finished.stderr, "");
+    finished
+}
+
 #[cfg(unix)]
 fn a_signal_lets_the_request_in_flight_finish_then_exits_0(step: &str, name: &str) {
-    let mut server = common::start(step);
+    let server = common::start(step);
     // Spawned from this thread, the client shares its network.
     let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
     wait_for_log(&server, "GET /sleep HTTP/1.1");
@@ -223,21 +262,8 @@ fn a_signal_lets_the_request_in_flight_finish_then_exits_0(step: &str, name: &st
         !slow.is_finished(),
         "the /sleep was answered before the signal was"
     );
-    let slow = slow.join().unwrap();
-    assert_eq!(slow.reply.status_line(), Some("HTTP/1.1 200 OK"));
-    assert!(
-        slow.reply
-            .bytes
-            .ends_with(include_bytes!("../../hello.html")),
-        "the whole page"
-    );
-    server
-        .wait_for_exit(Duration::from_secs(15))
-        .expect("the server exits");
-    assert!(signalled.elapsed() < Duration::from_secs(10));
-    let finished = server.finish();
-    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
-    assert_eq!(finished.stderr, "");
+    answered_in_full(&slow.join().unwrap());
+    let finished = exits_0_after_the_signal(server, signalled);
     // The request's line, logged by the server, and its farewell: the pool
     // prints nothing of its own.
     assert_eq!(finished.stdout, "GET /sleep HTTP/1.1\nShutting down.\n");

@@ -391,17 +391,25 @@ fn cases() -> Vec<(&'static str, Vec<u8>)> {
         .collect()
 }
 
+/// What the server sends back to `request` on a connection of its own,
+/// half-closed once sent: what arrived before the server closed it (or
+/// reset it, or went quiet for `EXCHANGE_TIMEOUT`).
+fn answer_half_closed(request: &[u8]) -> Vec<u8> {
+    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+    stream.set_read_timeout(Some(EXCHANGE_TIMEOUT)).unwrap();
+    stream.write_all(request).expect("sending");
+    let _ = stream.shutdown(Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    answer
+}
+
 /// What `step` answers to each case, one connection each, then half-closed.
 fn statuses(step: &'static str) -> Vec<String> {
     let _server = common::start(step);
     let mut answers = Vec::new();
     for (_, request) in cases() {
-        let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
-        stream.set_read_timeout(Some(EXCHANGE_TIMEOUT)).unwrap();
-        stream.write_all(&request).expect("sending");
-        let _ = stream.shutdown(Shutdown::Write);
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
+        let answer = answer_half_closed(&request);
         let status = String::from_utf8_lossy(&answer)
             .lines()
             .next()
@@ -449,7 +457,7 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
 fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
     #[cfg(unix)]
     each(&NEW, |step| {
-        let mut server = common::start(step);
+        let server = common::start(step);
         let sleeps: Vec<_> = (0..4)
             .map(|_| thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT)))
             .collect();
@@ -462,25 +470,11 @@ fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
         let signalled = Instant::now();
         crate::beyond::signal(&server, "TERM");
         for sleep in sleeps {
-            let sleep = sleep.join().unwrap();
-            assert_eq!(sleep.reply.status_line(), Some("HTTP/1.1 200 OK"));
-            assert!(
-                sleep
-                    .reply
-                    .bytes
-                    .ends_with(include_bytes!("../../hello.html")),
-                "the whole page"
-            );
+            crate::beyond::answered_in_full(&sleep.join().unwrap());
         }
-        server
-            .wait_for_exit(Duration::from_secs(15))
-            .expect("the server exits");
         // Within the /sleep's 5 s and a wide margin, not held by the idle
         // connections.
-        assert!(signalled.elapsed() < Duration::from_secs(10));
-        let finished = server.finish();
-        assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
-        assert_eq!(finished.stderr, "");
+        let finished = crate::beyond::exits_0_after_the_signal(server, signalled);
         assert!(
             finished.stdout.ends_with("Shutting down.\n"),
             "{}",
@@ -501,12 +495,7 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
             &[b'a'; 9 * 1024],
             b"GET / HT",
         ] {
-            let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
-            stream.set_read_timeout(Some(EXCHANGE_TIMEOUT)).unwrap();
-            stream.write_all(request).expect("sending");
-            let _ = stream.shutdown(Shutdown::Write);
-            let mut answer = Vec::new();
-            let _ = stream.read_to_end(&mut answer);
+            let answer = answer_half_closed(request);
             assert!(
                 answer.starts_with(b"HTTP/1.1 4"),
                 "{}",
@@ -524,23 +513,10 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
         assert_eq!(finished.ending, Ending::Stopped, "it still ran");
         assert_eq!(finished.stderr, "");
 
-        let empty = std::env::temp_dir().join(format!("models-no-html-{step}"));
-        std::fs::create_dir_all(&empty).unwrap();
-        let mut server = Server::start(&common::stage_exe(step), &empty)
-            .unwrap_or_else(|e| panic!("{step}: {e}"));
-        let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
+        let (reply, _) = crate::beyond::without_hello_html(step);
         assert_eq!(
             reply.status_line(),
             Some("HTTP/1.1 500 INTERNAL SERVER ERROR")
-        );
-        assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
-        let finished = server.finish();
-        assert!(
-            finished
-                .stderr
-                .starts_with("error: cannot read hello.html: "),
-            "{}",
-            finished.stderr
         );
     });
 }
