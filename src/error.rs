@@ -70,20 +70,6 @@ pub enum Error {
     #[error("your project at {} has several binaries; keep one", .0.display())]
     SeveralBinaries(PathBuf),
 
-    /// The reader's server reads a page their project does not have.
-    #[error(
-        "{file} is missing from {}: your server reads it from there (it is {}: \
-         `cargo run -- show {}`)",
-        dir.display(),
-        listing.label_in_sentence(),
-        listing.short_name()
-    )]
-    MissingPage {
-        file: &'static str,
-        dir: PathBuf,
-        listing: &'static Step,
-    },
-
     /// The reader's project does not build, where the step does. The
     /// compiler's output is for the reader to see, above this sentence.
     #[error(

@@ -592,7 +592,55 @@ pub struct Printed {
     /// It had printed [`READ_AT_MOST`] and was printing still: what it
     /// printed after that was not read.
     pub unread: bool,
+    /// Its lines, counted.
+    pub lines: LineCounts,
     first: Option<Instant>,
+}
+
+/// How many times a server printed each of its lines, for the first
+/// [`LineCounts::DISTINCT`] different lines it printed (a loop that prints
+/// without end prints a few lines over and over); a line is counted as its
+/// first [`LineCounts::LONGEST`] bytes.
+#[derive(Clone, Debug, Default)]
+pub struct LineCounts {
+    counts: Vec<(Vec<u8>, u64)>,
+    partial: Vec<u8>,
+}
+
+impl LineCounts {
+    const DISTINCT: usize = 64;
+    const LONGEST: usize = 200;
+
+    fn push(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+            let room = Self::LONGEST.saturating_sub(self.partial.len());
+            self.partial.extend_from_slice(&rest[..at.min(room)]);
+            let line = std::mem::take(&mut self.partial);
+            if let Some((_, n)) = self.counts.iter_mut().find(|(l, _)| *l == line) {
+                *n += 1;
+            } else if self.counts.len() < Self::DISTINCT {
+                self.counts.push((line, 1));
+            }
+            rest = &rest[at + 1..];
+        }
+        let room = Self::LONGEST.saturating_sub(self.partial.len());
+        self.partial
+            .extend_from_slice(&rest[..rest.len().min(room)]);
+    }
+
+    /// Each line counted, with how many times it was printed, in the
+    /// order they were first printed.
+    pub fn counted(&self) -> impl Iterator<Item = (String, u64)> + '_ {
+        self.counts.iter().map(|(l, n)| {
+            (
+                String::from_utf8_lossy(l)
+                    .trim_end_matches('\r')
+                    .to_string(),
+                *n,
+            )
+        })
+    }
 }
 
 impl Printed {
@@ -601,12 +649,19 @@ impl Printed {
         let first = *self.first.get_or_insert(now);
         self.over = now - first;
         self.bytes += bytes.len() as u64;
+        self.lines.push(bytes);
         let room = KEPT.saturating_sub(self.head.len());
         let (head, rest) = bytes.split_at(room.min(bytes.len()));
         self.head.extend_from_slice(head);
         self.tail.extend(rest);
         let excess = self.tail.len().saturating_sub(KEPT);
         self.tail.drain(..excess);
+    }
+
+    /// What a server printed, for the tests of what is judged of it.
+    #[cfg(test)]
+    pub(crate) fn push_for_tests(&mut self, bytes: &[u8]) {
+        self.push(bytes);
     }
 
     /// Whether some of it was left out.

@@ -5,7 +5,17 @@
 //! [`locate`] finds the step a project is at first. Nothing here prints:
 //! the tour shows the verdicts.
 
+mod json;
 pub mod judge;
+mod verdict;
+mod words;
+
+pub use json::document;
+pub use verdict::{
+    Behaviour, Body, Fault, Finding, Panic, Place, Repeated, Reproduce, Seen, Serial, Shape, Spare,
+    Status, Verdict, Wait,
+};
+pub use words::mark;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,84 +25,81 @@ use std::time::{Duration, Instant};
 use crate::compile::{build_stage, root, BuildReport};
 use crate::reader::detect::{self, Built, Found};
 use crate::reader::Project;
-use crate::registry::{page_listing, Kind, Outcome, Serves, Step};
+use crate::registry::{Kind, Outcome, Serves, Step};
 use crate::server::{Network, Server, StartError};
 use crate::session::{self, Bounds, Transcript};
 use crate::{Error, Result};
 
-use judge::{Pages, Ran};
-
-/// One behaviour of the step, and whether the reader's project has it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
-    pub holds: bool,
-    /// The behaviour, in words (and, where it does not hold, what the
-    /// reader's project does instead).
-    pub text: String,
-    /// What the reader should see with it: the compiler's output, where
-    /// their build is the verdict.
-    pub shown: Option<String>,
-    /// It is for the reader's information (shown with ⓘ): what their
-    /// server, like the chapter's, does with what real clients do.
-    pub note: bool,
-}
-
-impl Verdict {
-    pub fn new(holds: bool, text: String) -> Verdict {
-        Verdict {
-            holds,
-            text,
-            shown: None,
-            note: false,
-        }
-    }
-
-    /// A note: true of the reader's server as of the chapter's, and worth
-    /// knowing.
-    pub fn note(text: String) -> Verdict {
-        Verdict {
-            note: true,
-            ..Verdict::holds(text)
-        }
-    }
-
-    pub fn holds(text: String) -> Verdict {
-        Verdict::new(true, text)
-    }
-
-    pub fn fails(text: String) -> Verdict {
-        Verdict::new(false, text)
-    }
-}
+use judge::{Pages, Ran, SpareRun, Waited};
 
 /// The sum of a check's verdicts, in one sentence.
 pub fn summary(step: &Step, verdicts: &[Verdict]) -> String {
-    let failed = verdicts.iter().filter(|v| !v.holds).count();
-    let verdicts: Vec<&Verdict> = verdicts.iter().filter(|v| !v.note).collect();
+    let failed = verdicts.iter().filter(|v| v.is_failure()).count();
+    let behaviours = verdicts.iter().filter(|v| v.status != Status::Note).count();
     if failed == 0 {
         format!("Your project does what {} does.", step.name)
     } else {
         format!(
-            "{failed} of {} behaviours differ from {}.",
-            verdicts.len(),
+            "{failed} of {behaviours} behaviours differ from {}.",
             step.name
         )
     }
+}
+
+/// Whether every behaviour holds (notes are not differences).
+pub fn passes(verdicts: &[Verdict]) -> bool {
+    !verdicts.iter().any(Verdict::is_failure)
 }
 
 /// What the reader's `project` does of what `step` does. A project that
 /// does not build where the step does is an error
 /// ([`Error::DoesNotBuild`]), with the compiler's output.
 pub fn evaluate(step: &'static Step, project: &Project) -> Result<Vec<Verdict>> {
-    match step.kind() {
-        Kind::Page(file) => Ok(vec![judge::has_page(
-            file,
-            project.dir.join(file).is_file(),
-        )]),
-        Kind::Failing(_) => Ok(vec![judge::fails_like(step, project.build()?)]),
-        Kind::Command(args) => runs_like(step, project, args),
-        Kind::Server(serves) => serves_like(step, serves, project),
+    let verdicts = match step.kind() {
+        Kind::Page(file) => {
+            let present = project.dir.join(file).is_file();
+            let mut verdict = judge::has_page(step, file, present);
+            if let Some(Finding::PageNotInFolder { found, .. }) = &mut verdict.finding {
+                *found = found_elsewhere(&project.dir, file);
+            }
+            vec![verdict]
+        }
+        Kind::Failing(_) => vec![judge::fails_like(step, project.build()?)],
+        Kind::Command(args) => runs_like(step, project, args)?,
+        Kind::Server(serves) => serves_like(step, serves, project)?,
+    };
+    Ok(verdicts
+        .into_iter()
+        .map(|v| v.with_sources(&project.dir))
+        .collect())
+}
+
+/// Where in the project in `dir` a file called `file` is, other than next
+/// to its `Cargo.toml` (not in `target/` or `.git`), as paths relative to
+/// `dir`: where a reader who put `hello.html` in `src/` has it.
+fn found_elsewhere(dir: &Path, file: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(at) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&at) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                if at != dir || !matches!(name.to_str(), Some("target" | ".git")) {
+                    dirs.push(path);
+                }
+            } else if at != dir && name.to_str().is_some_and(|n| n.eq_ignore_ascii_case(file)) {
+                if let Ok(rel) = path.strip_prefix(dir) {
+                    found.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
     }
+    found.sort();
+    found
 }
 
 /// How long a reader's server may take to answer one of a step's requests
@@ -129,7 +136,7 @@ fn built_as_the_step<'p>(step: &'static Step, project: &'p Project) -> Result<&'
         return Err(Error::DoesNotBuild {
             dir: project.dir.clone(),
             step,
-            why: judge::where_the_chapter_shows(&codes, step),
+            why: words::errors_shown(&codes, &judge::shown_at(&codes, step)),
             compiler_output: built.human_output(),
         });
     }
@@ -141,14 +148,23 @@ fn built_as_the_step<'p>(step: &'static Step, project: &'p Project) -> Result<&'
 fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result<Vec<Verdict>> {
     let built = built_as_the_step(step, project)?;
     let theirs = project.executable(built)?;
-    for &file in serves.pages {
-        if !project.dir.join(file).is_file() {
-            return Err(Error::MissingPage {
+    // A page the server reads that is not where it reads it: the one
+    // verdict (everything else the server does follows from it).
+    let misplaced: Vec<Verdict> = serves
+        .pages
+        .iter()
+        .filter(|file| !project.dir.join(file).is_file())
+        .map(|&file| {
+            judge::page_not_in_folder(
+                step,
+                serves.pages,
                 file,
-                dir: project.dir.clone(),
-                listing: page_listing(file, step.track).expect("every page has its listing"),
-            });
-        }
+                found_elsewhere(&project.dir, file),
+            )
+        })
+        .collect();
+    if !misplaced.is_empty() {
+        return Ok(misplaced);
     }
     let ours = build_stage(step)?;
 
@@ -212,12 +228,12 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     let actual: Transcript = match actual {
         Ok(actual) => actual,
         Err(error @ (StartError::PortInUse { .. } | StartError::Io(_))) => return Err(error.into()),
-        Err(start) => return Ok(vec![judge::does_not_start(&start)]),
+        Err(start) => return Ok(vec![judge::does_not_start(step, &start)]),
     };
-    if let Some(verdict) = judge::prints_too_much(&expected, &actual) {
+    if let Some(verdict) = judge::prints_too_much(step, &expected, &actual) {
         return Ok(vec![verdict]);
     }
-    if let Some(verdict) = judge::never_answers(&expected, &actual, waited) {
+    if let Some(verdict) = judge::never_answers(step, &expected, &actual, waited) {
         return Ok(vec![verdict]);
     }
     let mut verdicts = judge::compare_sessions(
@@ -228,16 +244,18 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
         &Pages::in_dir(&project.dir),
     );
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
+    let expected_wait = expected_wait.transpose()?;
     // A probe that could not start the reader's server (whose session ran)
     // has nothing to say about waiting.
-    if let (Some(expected), Some(Ok(actual)), true) = (expected_wait, actual_wait, responds) {
-        verdicts.push(judge::compare_waiting(step, expected?, actual));
+    if let (Some(expected), Some(Ok(actual)), true) = (&expected_wait, actual_wait, responds) {
+        verdicts.push(judge::compare_waiting(step, expected, &actual));
     }
     // (The spare connection tells a note at most: a probe that failed
     // tells nothing.)
     if let (Some(ours), Ok(Some(yours))) = (our_spare, your_spare) {
-        verdicts.extend(judge::spare_connection(&ours, &yours));
+        verdicts.extend(judge::spare_connection(step, &ours, &yours));
     }
+    verdicts.extend(judge::notes(step, expected_wait.as_ref()));
     Ok(verdicts)
 }
 
@@ -250,7 +268,7 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
 /// A server that stops after a number of connections is not asked for
 /// `/`: the chapter's own, whose drop then joins the panicked worker,
 /// panics in turn and may exit before it answers.
-fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Result<judge::Spare> {
+fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Result<SpareRun> {
     use std::io::Read;
     let mut server = if bounds.readers {
         Server::start_readers(exe, cwd, bounds.start)?
@@ -275,7 +293,7 @@ fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Resu
         server.wait_for_exit(session::CRASH_GRACE);
     }
     let finished = server.finish();
-    Ok(judge::Spare {
+    Ok(SpareRun {
         done,
         panicked: finished.stderr.contains("panicked"),
         then,
@@ -288,8 +306,8 @@ fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Resu
 #[derive(Clone)]
 struct Chapters {
     session: Transcript,
-    waited: Option<Duration>,
-    spare: Option<judge::Spare>,
+    waited: Option<Waited>,
+    spare: Option<SpareRun>,
 }
 
 /// The chapter's server's session and probes for `step`, made by `run` the
@@ -302,14 +320,14 @@ fn the_chapters(
     run: impl FnOnce() -> (
         (
             std::result::Result<Transcript, StartError>,
-            Option<Result<Duration>>,
+            Option<Result<Waited>>,
         ),
-        Result<Option<judge::Spare>>,
+        Result<Option<SpareRun>>,
     ),
 ) -> (
     std::result::Result<Transcript, StartError>,
-    Option<Result<Duration>>,
-    Option<judge::Spare>,
+    Option<Result<Waited>>,
+    Option<SpareRun>,
 ) {
     type Slot = std::sync::Arc<std::sync::Mutex<Option<Chapters>>>;
     static KEPT: std::sync::Mutex<Vec<(&'static str, Slot)>> = std::sync::Mutex::new(Vec::new());
@@ -330,7 +348,7 @@ fn the_chapters(
     if let Some(kept) = slot.as_ref() {
         return (
             Ok(kept.session.clone()),
-            kept.waited.map(Ok),
+            kept.waited.clone().map(Ok),
             kept.spare.clone(),
         );
     }
@@ -338,23 +356,32 @@ fn the_chapters(
     if let (Ok(session), None | Some(Ok(_))) = (&session, &waited) {
         *slot = Some(Chapters {
             session: session.clone(),
-            waited: waited.as_ref().and_then(|w| w.as_ref().ok().copied()),
+            waited: waited.as_ref().and_then(|w| w.as_ref().ok().cloned()),
             spare: spare.as_ref().ok().cloned().flatten(),
         });
     }
     (session, waited, spare.ok().flatten())
 }
 
-/// How long `/` waits behind `/sleep` on a fresh server from `exe`.
-fn root_behind_sleep(exe: &Path, cwd: &Path, bounds: Bounds) -> Result<Duration> {
-    let _server = if bounds.readers {
+/// How long `/` waits behind `/sleep` on a fresh server from `exe`, with
+/// the server's threads once it has settled (where the OS tells) and the
+/// workers that said they took the two jobs.
+fn root_behind_sleep(exe: &Path, cwd: &Path, bounds: Bounds) -> Result<Waited> {
+    let server = if bounds.readers {
         Server::start_readers(exe, cwd, bounds.start)?
     } else {
         Server::start_within(exe, cwd, bounds.start)?
     };
-    Ok(session::root_behind_sleep_within(bounds.reply)
+    let threads = server.thread_count();
+    let elapsed = session::root_behind_sleep_within(bounds.reply)
         .map_err(Error::run("GET / behind GET /sleep"))?
-        .elapsed)
+        .elapsed;
+    let (_, workers_seen) = session::hide_worker_ids(&server.finish().stdout);
+    Ok(Waited {
+        elapsed,
+        threads,
+        workers_seen,
+    })
 }
 
 /// Run two jobs on threads of their own (each server in its own network
@@ -381,7 +408,11 @@ fn both<A: Send + 'static, B: Send + 'static>(
 /// A command step (beyond-05): the reader's program and the step's, run
 /// with the step's arguments from the repository root, print the same and
 /// end the same way.
-fn runs_like(step: &'static Step, project: &Project, args: &[&str]) -> Result<Vec<Verdict>> {
+fn runs_like(
+    step: &'static Step,
+    project: &Project,
+    args: &'static [&'static str],
+) -> Result<Vec<Verdict>> {
     let built = built_as_the_step(step, project)?;
     let theirs = project.executable(built)?;
     let ours = build_stage(step)?;

@@ -560,6 +560,22 @@ impl Step {
         self.label().replacen("Listing", "listing", 1)
     }
 
+    /// The number of its listing (`5` for listing 21-5), or, for an
+    /// unnumbered step, of the last listing before it (the exercises come
+    /// after listing 21-25).
+    pub fn listing_number(&self) -> Option<u32> {
+        let number = |s: &Step| {
+            s.listing
+                .and_then(|l| l.split_once('-'))
+                .and_then(|(_, n)| n.parse().ok())
+        };
+        STEPS[..=self.index()].iter().rev().find_map(|s| {
+            (s.track == self.track || s.track.chapter() == self.track.chapter())
+                .then(|| number(s))
+                .flatten()
+        })
+    }
+
     /// What a reader types to name the step: its listing number, or its
     /// name.
     pub fn short_name(&self) -> &'static str {
@@ -717,6 +733,59 @@ pub fn listing_on(track: Track, number: u32) -> Option<&'static Step> {
         .find(|s| s.track == track)
         .or_else(|| STEPS.iter().find(numbered))
 }
+
+/// The heading listing `number` of the chapter `track` follows is under
+/// (the innermost one: "Implementing the execute Method"), as that
+/// chapter words it: chapter 20's print edition for the chapter-20
+/// tracks, chapter 21's for today's edition and the exercises.
+/// `tests/suite/seeds.rs` reads both from the chapters' texts.
+pub fn heading(track: Track, number: u32) -> Option<&'static str> {
+    let headings = match track.chapter() {
+        20 => &HEADINGS_20,
+        _ => &HEADINGS_21,
+    };
+    headings
+        .get(usize::try_from(number).ok()?.checked_sub(1)?)
+        .copied()
+}
+
+/// The heading of each listing of chapter 20 (2nd print edition), from
+/// listing 20-1 to 20-25.
+pub const HEADINGS_20: [&str; 25] = [
+    "Listening to the TCP Connection",
+    "Reading the Request",
+    "Writing a Response",
+    "Returning Real HTML",
+    "Returning Real HTML",
+    "Validating the Request and Selectively Responding",
+    "Validating the Request and Selectively Responding",
+    "Validating the Request and Selectively Responding",
+    "A Touch of Refactoring",
+    "Simulating a Slow Request",
+    "Spawning a Thread for Each Request",
+    "Creating a Finite Number of Threads",
+    "Validating the Number of Threads in new",
+    "Creating Space to Store the Threads",
+    "Sending Code from the ThreadPool to a Thread",
+    "Sending Requests to Threads via Channels",
+    "Sending Requests to Threads via Channels",
+    "Sending Requests to Threads via Channels",
+    "Implementing the execute Method",
+    "Implementing the execute Method",
+    "Implementing the execute Method",
+    "Implementing the Drop Trait on ThreadPool",
+    "Signaling to the Threads to Stop Listening for Jobs",
+    "Signaling to the Threads to Stop Listening for Jobs",
+    "Signaling to the Threads to Stop Listening for Jobs",
+];
+
+/// The same for chapter 21 (today's edition), where two headings are
+/// worded otherwise.
+pub const HEADINGS_21: [&str; 25] = {
+    let mut headings = HEADINGS_20;
+    headings[8] = "Refactoring";
+    headings
+};
 
 /// A name no step answers to.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -13,6 +13,15 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// How `check` writes its verdicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// In words, one line each, for a reader.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Every step: its number, title, and whether it compiles, warns, or fails by design.
@@ -28,7 +37,7 @@ pub enum Command {
     Run { step: String },
     /// Build your own project and check it against what the step does;
     /// without a step, find the step your project is at first.
-    #[command(override_usage = "cargo run -- check [STEP] <PATH>")]
+    #[command(override_usage = "cargo run -- check [--format json] [STEP] <PATH>")]
     Check {
         /// The step (`20-10`); leave it out to have the tour find it.
         #[arg(value_name = "STEP")]
@@ -36,6 +45,10 @@ pub enum Command {
         /// Your cargo project (the folder with its Cargo.toml).
         #[arg(value_name = "PATH")]
         second: Option<PathBuf>,
+        /// `json`: one JSON document on stdout, for an editor or a script
+        /// (its shape is in README.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Where you are in the chapter, and what to do next.
     Next,

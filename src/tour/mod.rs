@@ -34,9 +34,13 @@ pub fn main() -> ExitCode {
         Some(Command::List) => list::list(),
         Some(Command::Show { step, plain }) => show::show(&step, plain),
         Some(Command::Run { step }) => run::run(&step),
-        Some(Command::Check { first, second }) => match second {
-            Some(path) => check::check(&first, &path),
-            None => check::check_found(std::path::Path::new(&first)),
+        Some(Command::Check {
+            first,
+            second,
+            format,
+        }) => match second {
+            Some(path) => check::check(&first, &path, format),
+            None => check::check_found(std::path::Path::new(&first), format),
         },
         Some(Command::Next) => next::where_you_are(false),
         Some(Command::Start { step, dir, force }) => start::start(&step, &dir, force),

@@ -40,6 +40,7 @@ mod book;
 mod check;
 mod diffs;
 mod harness;
+mod mistakes;
 mod normalize;
 mod readme;
 mod tour;

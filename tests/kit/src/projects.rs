@@ -60,3 +60,35 @@ pub fn fresh_dir(test: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
+
+/// A reader's project in `target/tour-tests/mistakes/<name>`: the files
+/// of `step` (as `start` writes them), each passed through `edit` with its
+/// path (which returns it changed or not), then each `(from, to)` of
+/// `moves` made (a page put in `src/`). Written only where it differs, so
+/// that a warm run does not rebuild it.
+pub fn reader_project(
+    name: &str,
+    step: &str,
+    edit: impl Fn(&str, String) -> String,
+    moves: &[(&'static str, &'static str)],
+) -> PathBuf {
+    let dir = root().join("target/tour-tests/mistakes").join(name);
+    let step = find(step).unwrap_or_else(|| panic!("{name}: no step {step}"));
+    let files = scaffold::files(step)
+        .unwrap()
+        .into_iter()
+        .map(|(rel, text)| {
+            let rel = moves
+                .iter()
+                .find(|(from, _)| *from == rel)
+                .map_or(rel, |(_, to)| *to);
+            let text = edit(rel, text);
+            (rel, text)
+        })
+        .collect();
+    for (from, _) in moves {
+        let _ = std::fs::remove_file(dir.join(from));
+    }
+    scaffold::write_files(&dir, files).unwrap();
+    dir
+}

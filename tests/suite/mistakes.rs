@@ -1,0 +1,712 @@
+//! The corpus of mistakes: a reader's project each, typed the way readers
+//! type (a package of their own name, comments, their own names for
+//! variables), across both chapters, with one of the mistakes readers of
+//! the chapter make, or with code unlike the text that is right. Each test
+//! reads the check's verdicts as values (which behaviour fails, with
+//! which cause) and pins their words (`snapshots/mistakes.<name>.snap`).
+//! `the_corpus_as_a_table` (on demand) checks them one at a time and
+//! prints how long each verdict took.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use companion::check::{self, Behaviour, Fault, Finding, Reproduce, Serial, Shape, Verdict};
+use companion::reader::Project;
+use companion::registry::{resolve, Step};
+use companion::Error;
+use kit::projects::reader_project;
+
+/// One reader's project and what the check must say of it.
+struct Mistake {
+    /// What the reader did, in a few words (the table's first column).
+    what: &'static str,
+    /// The step the reader checks against.
+    step: &'static str,
+    /// The step whose files the project starts from (`step`, unless the
+    /// reader is still on an earlier step's code).
+    from: Option<&'static str>,
+    /// In a file, text of the book's that the reader typed otherwise:
+    /// `(file, book's, reader's)`; each must take.
+    edits: &'static [(&'static str, &'static str, &'static str)],
+    /// Files the reader put elsewhere: `(book's place, reader's)`.
+    moves: &'static [(&'static str, &'static str)],
+    /// The project's Rust edition, where not its chapter's.
+    edition: Option<&'static str>,
+    /// What the check must say.
+    expect: fn(&Checked),
+}
+
+impl Mistake {
+    const NONE: Mistake = Mistake {
+        what: "",
+        step: "",
+        from: None,
+        edits: &[],
+        moves: &[],
+        edition: None,
+        expect: |_| {},
+    };
+}
+
+/// What the check said, and how long it took once the project and the
+/// step were built.
+struct Checked {
+    step: &'static Step,
+    outcome: Result<Vec<Verdict>, Error>,
+    took: Duration,
+}
+
+impl Checked {
+    fn verdicts(&self) -> &[Verdict] {
+        self.outcome
+            .as_ref()
+            .unwrap_or_else(|e| panic!("the check failed: {e}"))
+    }
+
+    /// The verdicts that fail.
+    fn failures(&self) -> Vec<&Verdict> {
+        self.verdicts().iter().filter(|v| v.is_failure()).collect()
+    }
+
+    /// The one verdict that fails.
+    fn the_failure(&self) -> &Verdict {
+        let failures = self.failures();
+        assert_eq!(failures.len(), 1, "{}", self.shown());
+        failures[0]
+    }
+
+    /// The finding of the one verdict that fails.
+    fn cause(&self) -> &Finding {
+        self.the_failure()
+            .finding
+            .as_ref()
+            .expect("a failure has a finding")
+    }
+
+    fn error(&self) -> &Error {
+        self.outcome.as_ref().expect_err("an error, not verdicts")
+    }
+
+    /// Everything the check said, as the tour shows it.
+    fn shown(&self) -> String {
+        match &self.outcome {
+            Ok(verdicts) => verdicts.iter().map(|v| v.plain(self.step)).collect(),
+            Err(e) => format!("error: {e}\n"),
+        }
+    }
+}
+
+/// The project of `mistake`, in a folder named `name`.
+fn project(name: &str, mistake: &Mistake) -> PathBuf {
+    let chapter_21 = mistake.step.starts_with("listing-21") || mistake.step.contains("-2024");
+    let package = if chapter_21 { "webserver" } else { "rust_web" };
+    reader_project(
+        name,
+        mistake.from.unwrap_or(mistake.step),
+        |rel, mut text| {
+            for (file, book, reader) in mistake.edits {
+                if *file == rel {
+                    assert!(text.contains(book), "{name}: {rel} has no `{book}`");
+                    text = text.replace(book, reader);
+                }
+            }
+            // How readers type: their own package name, comments, names.
+            text = text
+                .replace("name = \"hello\"", &format!("name = \"{package}\""))
+                .replace("use hello::", &format!("use {package}::"))
+                .replacen(
+                    "fn handle_connection(",
+                    "// answers one request\nfn handle_connection(",
+                    1,
+                )
+                .replace("contents", "page");
+            if let Some(edition) = mistake.edition {
+                text = text.replace(
+                    &format!("edition = \"{}\"", if chapter_21 { "2024" } else { "2021" }),
+                    &format!("edition = \"{edition}\""),
+                );
+            }
+            text
+        },
+        mistake.moves,
+    )
+}
+
+/// Build the project and the step, then check it, timed.
+fn check_it(name: &str, mistake: &Mistake) -> Checked {
+    let dir = project(name, mistake);
+    let step = resolve(mistake.step).unwrap();
+    let project = Project::open(&dir).unwrap();
+    // Built first, the project and the step, so that only the check is
+    // timed (in a fresh clone the step waits for the build of every stage).
+    project.build().unwrap();
+    companion::compile::build_stage(step).unwrap();
+    let started = Instant::now();
+    let outcome = check::evaluate(step, &project);
+    Checked {
+        step,
+        outcome,
+        took: started.elapsed(),
+    }
+}
+
+macro_rules! corpus {
+    ($($name:ident: Mistake { $($field:ident: $value:expr),* $(,)? },)*) => {
+        /// Every project of the corpus, by name.
+        fn corpus() -> Vec<(&'static str, Mistake)> {
+            vec![$((stringify!($name), Mistake { $($field: $value,)* ..Mistake::NONE }),)*]
+        }
+
+        $(
+            #[test]
+            fn $name() {
+                run(stringify!($name));
+            }
+        )*
+    };
+}
+
+/// Check the corpus's project `name`, hold it to what it expects, and pin
+/// its words.
+fn run(name: &str) {
+    let (_, mistake) = corpus()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .expect("a project of the corpus");
+    let checked = check_it(name, &mistake);
+    (mistake.expect)(&checked);
+    kit::assert_pinned(
+        &format!("mistakes.{name}"),
+        &format!(
+            "{} (`check {}` of a reader's project)",
+            mistake.what, mistake.step
+        ),
+        &normalised(&checked.shown()),
+    );
+    // Without `/sleep`, a verdict comes within seconds of the build: two
+    // on a quiet machine (`the_corpus_as_a_table`), ten here, where the
+    // whole suite runs at once.
+    if !resolve(mistake.step)
+        .unwrap()
+        .server()
+        .is_some_and(|s| s.sleep_route)
+    {
+        assert!(checked.took < Duration::from_secs(10), "{:?}", checked.took);
+    }
+}
+
+/// What differs from run to run in what the check says: how much a
+/// server printed and how fast, the project's folder.
+fn normalised(text: &str) -> String {
+    let root = companion::compile::root().display().to_string();
+    let text = text.replace(&root, "[ROOT]");
+    // (Past 16 MiB the check stops reading: "more than ..."; a slow
+    // machine may not get there.)
+    let printed = regex::Regex::new(
+        r"printed (more than )?[\d.]+ MB in [\d.]+ s( \(the check stopped reading it there\))?",
+    )
+    .unwrap();
+    let times = regex::Regex::new(r"× [\d,]+").unwrap();
+    // A loop that never ends in four workers at once: which of them
+    // printed the most by the time the check stopped reading varies.
+    let workers =
+        regex::Regex::new(r"`Worker \d+ (.*)` × \[N\] \(the same from workers [\d, and]+\)")
+            .unwrap();
+    let text = printed.replace_all(&text, "printed [N] MB in [T] s");
+    let text = times.replace_all(&text, "× [N]");
+    workers
+        .replace_all(
+            &text,
+            "`Worker [ID] $1` × [N] (the same from workers [IDS])",
+        )
+        .into_owned()
+}
+
+/// The one failure's cause, where it fails with just one.
+fn cause_is(checked: &Checked, want: impl Fn(&Finding) -> bool) {
+    assert!(want(checked.cause()), "{}", checked.shown());
+}
+
+fn passes(checked: &Checked) {
+    assert!(check::passes(checked.verdicts()), "{}", checked.shown());
+}
+
+/// Where the chapter deals with a verdict: its listing's bin name.
+fn see(v: &Verdict) -> &'static str {
+    v.see.expect("a place in the chapter").listing.name
+}
+
+corpus! {
+    // Chapter 21, today's edition.
+    pool_of_one: Mistake {
+        what: "a pool of one worker (`ThreadPool::new(1)`)",
+        step: "listing-21-25",
+        edits: &[("src/main.rs", "ThreadPool::new(4)", "ThreadPool::new(1)")],
+        expect: |c| {
+            let waits = c
+                .failures()
+                .into_iter()
+                .find(|v| matches!(v.behaviour, Behaviour::Waits { .. }))
+                .expect("`/` waits");
+            let Some(Finding::Serialises { why, threads, .. }) = &waits.finding else {
+                panic!("{}", c.shown())
+            };
+            // Where the OS counts threads, two: `main` and one worker. The
+            // lock is not blamed.
+            if companion::server::portable_only() {
+                assert_eq!(*why, Serial::OneWorkerOrTheLock);
+            } else {
+                assert_eq!((*why, *threads), (Serial::PoolOfOne, Some(2)));
+                assert_eq!(see(waits), "listing-21-12");
+            }
+            assert_eq!(waits.reproduce, Some(Reproduce::RootBehindSleep));
+            // One worker says it shuts down, where the chapter's four do.
+            assert_eq!(c.failures().len(), 2, "{}", c.shown());
+            assert!(c.failures().iter().any(|v| v.behaviour == Behaviour::PrintsAlike));
+        },
+    },
+    worker_loop_without_break: Mistake {
+        what: "the worker's loop has no `break` when `recv` fails",
+        step: "listing-21-25",
+        edits: &[(
+            "src/lib.rs",
+            "                        println!(\"Worker {id} disconnected; shutting down.\");\n                        break;\n",
+            "                        println!(\"Worker {id} disconnected; shutting down.\");\n",
+        )],
+        expect: |c| {
+            let Finding::PrintsWithoutEnd { repeated: Some(r), loop_never_ends: true, .. } = c.cause()
+            else {
+                panic!("{}", c.shown())
+            };
+            assert!(r.line.ends_with(" disconnected; shutting down."), "{r:?}");
+            assert!(r.times > 1000, "{r:?}");
+            assert_eq!(see(c.the_failure()), "listing-21-24");
+        },
+    },
+    typo_in_the_page_name: Mistake {
+        what: "a typo in the page's name (`\"hello.htm\"`), single-threaded",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "read_to_string(\"hello.html\")", "read_to_string(\"hello.htm\")")],
+        expect: |c| {
+            let crash = c
+                .failures()
+                .into_iter()
+                .find(|v| v.behaviour == Behaviour::KeepsServing)
+                .expect("it crashes");
+            let Some(Finding::Crashed { panic: Some(panic), .. }) = &crash.finding else {
+                panic!("{}", c.shown())
+            };
+            // Where it panicked, and the reader's own line there.
+            assert!(panic.location.as_deref().unwrap().starts_with("src/main.rs:"));
+            assert!(panic.message.contains("NotFound"), "{panic:?}");
+            assert!(panic.source.as_deref().unwrap().contains("\"hello.htm\""));
+            assert_eq!(crash.reproduce, Some(Reproduce::Curl { path: "/".into() }));
+        },
+    },
+    hello_html_in_src: Mistake {
+        what: "hello.html put in `src/`",
+        step: "listing-21-05",
+        moves: &[("hello.html", "src/hello.html")],
+        expect: |c| {
+            assert_eq!(
+                c.cause(),
+                &Finding::PageNotInFolder {
+                    file: "hello.html",
+                    found: vec!["src/hello.html".into()]
+                }
+            );
+            assert_eq!(see(c.the_failure()), "listing-21-04");
+        },
+    },
+    no_content_length: Mistake {
+        what: "no `Content-Length` header",
+        step: "listing-21-05",
+        edits: &[(
+            "src/main.rs",
+            "\\r\\nContent-Length: {length}\\r\\n\\r\\n",
+            "\\r\\n\\r\\n",
+        )],
+        expect: |c| {
+            cause_is(c, |f| {
+                matches!(f, Finding::Framed { faults } if faults[..] == [Fault::NoContentLength { chapters: "176".into() }])
+            });
+            // nc shows what curl would hide.
+            assert!(matches!(c.the_failure().reproduce, Some(Reproduce::Nc { .. })));
+            assert_eq!(see(c.the_failure()), "listing-21-05");
+        },
+    },
+    bare_line_feeds: Mistake {
+        what: "`\\n` where HTTP wants `\\r\\n`",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "\\r\\n", "\\n")],
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::Framed { faults } if faults[..] == [Fault::BareLineFeeds]));
+            assert_eq!(see(c.the_failure()), "listing-21-03");
+        },
+    },
+    no_empty_line: Mistake {
+        what: "no empty line between the headers and the body",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "{length}\\r\\n\\r\\n{contents}", "{length}\\r\\n{contents}")],
+        expect: |c| {
+            let framing = c
+                .failures()
+                .into_iter()
+                .find(|v| v.behaviour == Behaviour::Framing)
+                .expect("a framing verdict");
+            assert!(matches!(&framing.finding, Some(Finding::Framed { faults }) if faults[..] == [Fault::NoEmptyLine]));
+            // Its pages are not found where no empty line starts them.
+            assert!(c.failures().iter().any(|v| matches!(
+                &v.finding,
+                Some(Finding::Replied { shape: Shape::Response { ends_head: false, .. }, .. })
+            )));
+        },
+    },
+    other_port: Mistake {
+        what: "binds another port (7879)",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "7878", "7879")],
+        expect: |c| {
+            assert_eq!(c.cause(), &Finding::ListensElsewhere { port: 7879 });
+            assert_eq!(c.verdicts().len(), 1);
+            assert_eq!(see(c.the_failure()), "listing-21-01");
+        },
+    },
+    reads_the_request_twice: Mistake {
+        what: "reads the request a second time, with a new `BufReader`",
+        step: "listing-21-06",
+        edits: &[(
+            "src/main.rs",
+            "    let request_line = buf_reader.lines().next().unwrap().unwrap();\n",
+            "    let request_line = buf_reader.lines().next().unwrap().unwrap();\n    let http_request: Vec<_> = BufReader::new(&stream)\n        .lines()\n        .map(|result| result.unwrap())\n        .take_while(|line| !line.is_empty())\n        .collect();\n    println!(\"Request: {http_request:#?}\");\n",
+        )],
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::HoldsConnections { responds: true, .. }));
+            assert_eq!(see(c.the_failure()), "listing-21-02");
+        },
+    },
+    never_listens: Mistake {
+        what: "sleeps before it binds",
+        step: "listing-21-05",
+        edits: &[(
+            "src/main.rs",
+            "fn main() {\n",
+            "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(60));\n",
+        )],
+        expect: |c| cause_is(c, |f| matches!(f, Finding::NeverListened { .. })),
+    },
+    port_out_of_range: Mistake {
+        what: "a port number one digit too long (78787)",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "7878", "78787")],
+        expect: |c| {
+            let Finding::ExitedEarly { panic: Some(panic), .. } = c.cause() else {
+                panic!("{}", c.shown())
+            };
+            assert!(panic.message.contains("invalid port value"), "{panic:?}");
+            assert!(panic.source.as_deref().unwrap().contains("78787"), "{panic:?}");
+        },
+    },
+    serves_one_then_exits: Mistake {
+        what: "`.incoming().take(1)`: one request, then it exits",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "listener.incoming()", "listener.incoming().take(1)")],
+        expect: |c| {
+            assert!(c.failures().iter().any(|v| v.behaviour == Behaviour::KeepsServing
+                && v.finding == Some(Finding::ExitedByItself { ending: "exit status: 0".into() })), "{}", c.shown());
+        },
+    },
+    prints_without_end: Mistake {
+        what: "prints in a loop that never ends",
+        step: "listing-21-05",
+        edits: &[(
+            "src/main.rs",
+            "fn handle_connection(mut stream: TcpStream) {\n",
+            "fn handle_connection(mut stream: TcpStream) {\n    loop {\n        println!(\"got a connection\");\n    }\n",
+        )],
+        expect: |c| {
+            let Finding::PrintsWithoutEnd { repeated: Some(r), loop_never_ends: false, .. } = c.cause() else {
+                panic!("{}", c.shown())
+            };
+            assert_eq!(r.line, "got a connection");
+            assert!(!r.chapters_line);
+        },
+    },
+    no_thread_per_connection: Mistake {
+        what: "forgot `thread::spawn` at the thread-per-connection step",
+        step: "listing-21-11",
+        edits: &[(
+            "src/main.rs",
+            "        thread::spawn(|| {\n            handle_connection(stream);\n        });\n",
+            "        handle_connection(stream);\n",
+        )],
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::Serialises { why: Serial::OneConnectionAtATime, .. }));
+            assert_eq!(see(c.the_failure()), "listing-21-11");
+        },
+    },
+    lock_held_for_the_job: Mistake {
+        what: "a worker holds the lock while it runs its job (a named guard)",
+        step: "listing-21-20",
+        edits: &[(
+            "src/lib.rs",
+            "                let job = receiver.lock().unwrap().recv().unwrap();\n",
+            "                let guard = receiver.lock().unwrap();\n                let job = guard.recv().unwrap();\n",
+        )],
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::Serialises { why: Serial::WorkersTakeTurns, .. }));
+            assert_eq!(see(c.the_failure()), "listing-21-21");
+        },
+    },
+    jobs_run_on_the_main_thread: Mistake {
+        what: "`execute` runs the job itself instead of sending it",
+        step: "listing-21-20",
+        edits: &[(
+            "src/lib.rs",
+            "        let job = Box::new(f);\n\n        self.sender.send(job).unwrap();\n",
+            "        f();\n",
+        )],
+        expect: |c| {
+            let waits = c
+                .failures()
+                .into_iter()
+                .find(|v| matches!(v.behaviour, Behaviour::Waits { .. }))
+                .expect("`/` waits");
+            assert!(
+                matches!(waits.finding, Some(Finding::Serialises { why: Serial::JobsNotSent, .. })),
+                "{}",
+                c.shown()
+            );
+            assert_eq!(see(waits), "listing-21-19");
+        },
+    },
+    sender_never_dropped: Mistake {
+        what: "`drop` never drops the sender, so the workers wait for jobs forever",
+        step: "listing-21-25",
+        edits: &[("src/lib.rs", "        drop(self.sender.take());\n", "")],
+        expect: |c| {
+            let hangs = c
+                .failures()
+                .into_iter()
+                .find(|v| matches!(v.behaviour, Behaviour::ShutsDown { .. }))
+                .expect("it does not shut down");
+            assert!(matches!(&hangs.finding, Some(Finding::Hangs { joining: Some(id), .. }) if id == "0"));
+            assert_eq!(see(hangs), "listing-21-23");
+        },
+    },
+    moved_receiver: Mistake {
+        what: "still on 21-17's code, which moves the receiver into every worker",
+        step: "listing-21-18",
+        from: Some("listing-21-17"),
+        expect: |c| {
+            let text = c.error().to_string();
+            assert!(
+                text.ends_with("it fails with E0382, the error the chapter shows at listing-21-17"),
+                "{text}"
+            );
+            assert!(c.error().compiler_output().unwrap().contains("E0382"));
+        },
+    },
+    drop_moves_out_of_the_worker: Mistake {
+        what: "still on 21-22's `drop`, which moves the thread out of a borrowed worker",
+        step: "no-listing-04-update-drop-definition-2024",
+        from: Some("listing-21-22"),
+        expect: |c| {
+            assert!(
+                c.error()
+                    .to_string()
+                    .ends_with("it fails with E0507, the error the chapter shows at listing-21-22"),
+                "{}",
+                c.error()
+            );
+        },
+    },
+    ok_for_the_404: Mistake {
+        what: "the 404 page sent with `200 OK`",
+        step: "listing-21-07",
+        edits: &[("src/main.rs", "\"HTTP/1.1 404 NOT FOUND\"", "\"HTTP/1.1 200 OK\"")],
+        expect: |c| {
+            let v = c.the_failure();
+            assert!(matches!(
+                &v.finding,
+                Some(Finding::Replied { shape: Shape::Response { status: Some(s), .. }, .. }) if s == "HTTP/1.1 200 OK"
+            ));
+            assert_eq!(v.reproduce, Some(Reproduce::Curl { path: "/does-not-exist".into() }));
+            assert_eq!(see(v), "listing-21-07");
+        },
+    },
+
+    // Chapter 20, the print edition.
+    typo_in_a_worker: Mistake {
+        what: "a typo in the page's name (`\"hello.htm\"`), in a worker of the pool",
+        step: "listing-20-20",
+        edits: &[(
+            "src/main.rs",
+            "\"GET / HTTP/1.1\" => (\"HTTP/1.1 200 OK\", \"hello.html\")",
+            "\"GET / HTTP/1.1\" => (\"HTTP/1.1 200 OK\", \"hello.htm\")",
+        )],
+        expect: |c| {
+            // The worker panics and the server serves on: the reply it
+            // cost, with the panic and the reader's line.
+            let v = c.the_failure();
+            let Some(Finding::Replied { shape: Shape::NoResponse, panic: Some(panic) }) = &v.finding else {
+                panic!("{}", c.shown())
+            };
+            assert_eq!(panic.thread, "<unnamed>");
+            assert!(panic.source.as_deref().unwrap().contains("read_to_string"), "{panic:?}");
+        },
+    },
+    content_length_too_long: Mistake {
+        what: "`Content-Length` five bytes too long",
+        step: "listing-20-05",
+        edits: &[("src/main.rs", "let length = contents.len();", "let length = contents.len() + 5;")],
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::Framed { faults } if faults[..] == [Fault::WrongContentLength { says: 181, body: 176 }]));
+            assert_eq!(see(c.the_failure()), "listing-20-05");
+        },
+    },
+    while_let_pool: Mistake {
+        what: "the `while let` worker of listing 20-21, which holds the lock for the job",
+        step: "listing-20-20",
+        from: Some("listing-20-21"),
+        expect: |c| {
+            cause_is(c, |f| matches!(f, Finding::Serialises { why: Serial::WorkersTakeTurns, .. }));
+            assert_eq!(see(c.the_failure()), "listing-20-21");
+        },
+    },
+    joins_before_dropping_the_sender: Mistake {
+        what: "drops the sender after the joins instead of before",
+        step: "listing-20-25",
+        edits: &[
+            ("src/lib.rs", "        drop(self.sender.take());\n\n", ""),
+            (
+                "src/lib.rs",
+                "                thread.join().unwrap();\n            }\n        }\n",
+                "                thread.join().unwrap();\n            }\n        }\n\n        drop(self.sender.take());\n",
+            ),
+        ],
+        expect: |c| {
+            let hangs = c
+                .failures()
+                .into_iter()
+                .find(|v| matches!(v.behaviour, Behaviour::ShutsDown { .. }))
+                .expect("it does not shut down");
+            assert!(matches!(&hangs.finding, Some(Finding::Hangs { joining: Some(id), .. }) if id == "0"));
+            assert_eq!(see(hangs), "listing-20-23");
+        },
+    },
+    sleep_route_typo: Mistake {
+        what: "a typo in the slow route (`/slep`)",
+        step: "listing-20-10",
+        edits: &[("src/main.rs", "\"GET /sleep HTTP/1.1\"", "\"GET /slep HTTP/1.1\"")],
+        expect: |c| {
+            let failures = c.failures();
+            assert!(failures.iter().any(|v| matches!(&v.behaviour, Behaviour::Replies { path, .. } if path == "/sleep")
+                && see(v) == "listing-20-10"), "{}", c.shown());
+            assert!(failures.iter().any(|v| v.finding == Some(Finding::DoesNotWait)), "{}", c.shown());
+        },
+    },
+
+    // Right, though unlike the text: these pass.
+    binds_every_address: Mistake {
+        what: "right: binds `0.0.0.0:7878`",
+        step: "listing-21-05",
+        edits: &[("src/main.rs", "127.0.0.1:7878", "0.0.0.0:7878")],
+        expect: passes,
+    },
+    match_where_the_text_has_if: Mistake {
+        what: "right: a `match` where the text has `if`",
+        step: "listing-21-09",
+        edits: &[(
+            "src/main.rs",
+            "    let (status_line, filename) = if request_line == \"GET / HTTP/1.1\" {\n        (\"HTTP/1.1 200 OK\", \"hello.html\")\n    } else {\n        (\"HTTP/1.1 404 NOT FOUND\", \"404.html\")\n    };\n",
+            "    let (status_line, filename) = match request_line.as_str() {\n        \"GET / HTTP/1.1\" => (\"HTTP/1.1 200 OK\", \"hello.html\"),\n        _ => (\"HTTP/1.1 404 NOT FOUND\", \"404.html\"),\n    };\n",
+        )],
+        expect: passes,
+    },
+    lock_released_before_the_job: Mistake {
+        what: "right: the guard in a block of its own, let go before the job",
+        step: "listing-21-20",
+        edits: &[(
+            "src/lib.rs",
+            "                let job = receiver.lock().unwrap().recv().unwrap();\n",
+            "                let job = {\n                    let guard = receiver.lock().unwrap();\n                    guard.recv().unwrap()\n                };\n",
+        )],
+        expect: passes,
+    },
+    chapter_21_in_rust_2021: Mistake {
+        what: "right: chapter 21's final code in a Rust 2021 project",
+        step: "listing-21-25",
+        edition: Some("2021"),
+        expect: passes,
+    },
+    chapter_20_in_rust_2024: Mistake {
+        what: "right: chapter 20's pool in a Rust 2024 project",
+        step: "listing-20-20",
+        edition: Some("2024"),
+        expect: passes,
+    },
+    write_macro: Mistake {
+        what: "right: `write!` where the text has `write_all`",
+        step: "listing-20-09",
+        edits: &[(
+            "src/main.rs",
+            "stream.write_all(response.as_bytes()).unwrap();",
+            "write!(stream, \"{response}\").unwrap();",
+        )],
+        expect: passes,
+    },
+}
+
+/// Every project of the corpus, checked one at a time on an otherwise
+/// quiet machine, as a table: what the reader did, the verdict in short,
+/// and how long the check took after the build. On demand:
+/// `cargo test --test suite -- --ignored the_corpus_as_a_table --nocapture`.
+#[test]
+#[ignore = "a minute and more: every project of the corpus, one at a time"]
+fn the_corpus_as_a_table() {
+    println!("| mistake | step | verdict in short | seconds to verdict |");
+    println!("|---|---|---|--:|");
+    for (name, mistake) in corpus() {
+        let checked = check_it(name, &mistake);
+        (mistake.expect)(&checked);
+        let short = match &checked.outcome {
+            Err(e) => format!(
+                "error: {}",
+                e.to_string().rsplit("; ").next().unwrap_or_default()
+            ),
+            Ok(verdicts) if check::passes(verdicts) => "✓ passes".into(),
+            Ok(verdicts) => verdicts
+                .iter()
+                .filter(|v| v.is_failure())
+                .map(|v| format!("✗ {}", short(v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        println!(
+            "| {} | {} | {short} | {:.1} |",
+            mistake.what,
+            mistake.step,
+            checked.took.as_secs_f64()
+        );
+    }
+}
+
+/// A failing verdict in a few words: its behaviour and its cause.
+fn short(v: &Verdict) -> String {
+    let json = serde_json::to_value(v).unwrap();
+    let mut text = json["behaviour"].as_str().unwrap_or_default().to_string();
+    if let Some(cause) = json["finding"]["cause"].as_str() {
+        text.push_str(&format!(": {cause}"));
+    }
+    for key in ["why", "fault"] {
+        if let Some(why) = json["finding"][key].as_str() {
+            text.push_str(&format!(" ({why})"));
+        }
+    }
+    if let Some(faults) = json["finding"]["faults"].as_array() {
+        let faults: Vec<&str> = faults.iter().filter_map(|f| f["fault"].as_str()).collect();
+        text.push_str(&format!(" ({})", faults.join(", ")));
+    }
+    text
+}
