@@ -710,3 +710,100 @@ fn short(v: &Verdict) -> String {
     }
     text
 }
+
+/// The command a failing verdict gives, run as a reader would run it (in
+/// `sh`, with the reader's server running), and what it printed.
+fn run_the_command(name: &str, behaviour: fn(&Behaviour) -> bool) -> (String, String) {
+    let (_, mistake) = corpus().into_iter().find(|(n, _)| *n == name).unwrap();
+    let checked = check_it(name, &mistake);
+    let verdict = checked
+        .failures()
+        .into_iter()
+        .find(|v| behaviour(&v.behaviour))
+        .unwrap_or_else(|| panic!("{name}: no such failure\n{}", checked.shown()));
+    run_against(name, verdict.command().expect("a command to see it"))
+}
+
+/// Run `command` in `sh` beside the reader's server of the corpus's
+/// project `name`; what it printed.
+fn run_against(name: &str, command: String) -> (String, String) {
+    let (_, mistake) = corpus().into_iter().find(|(n, _)| *n == name).unwrap();
+    let dir = project(name, &mistake);
+    let project = Project::open(&dir).unwrap();
+    let exe = project.executable(project.build().unwrap()).unwrap();
+    // This thread joins the server's network, and so does the shell.
+    let _server = companion::server::Server::start(&exe, &dir).unwrap();
+    let out = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .output()
+        .expect("running sh");
+    (
+        command,
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+/// Whether `program` runs here; where it does not, the test that needs it
+/// says so, and fails under CI (which installs it).
+fn have(program: &str, test: &str) -> bool {
+    let here = std::process::Command::new(program)
+        .arg("-h")
+        .output()
+        .is_ok();
+    if !here {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: {program} is not installed, and CI installs it"
+        );
+        kit::say_past_capture(&format!("skipping {test}: {program} is not installed"));
+    }
+    here
+}
+
+#[test]
+fn the_nc_command_shows_the_missing_content_length() {
+    if !have("nc", "the nc command") {
+        return;
+    }
+    let (command, seen) = run_the_command("no_content_length", |b| *b == Behaviour::Framing);
+    assert!(command.contains("| nc 127.0.0.1 7878"), "{command}");
+    assert!(
+        seen.starts_with("HTTP/1.1 200 OK\r\n\r\n<!DOCTYPE html>"),
+        "{seen}"
+    );
+    assert!(!seen.to_lowercase().contains("content-length"), "{seen}");
+}
+
+#[test]
+fn the_curl_command_shows_the_status_line_that_differs() {
+    if !have("curl", "the curl command") {
+        return;
+    }
+    let (command, seen) = run_the_command(
+        "ok_for_the_404",
+        |b| matches!(b, Behaviour::Replies { path, .. } if path == "/does-not-exist"),
+    );
+    assert!(command.starts_with("curl -v "), "{command}");
+    assert!(seen.contains("< HTTP/1.1 200 OK"), "{seen}");
+    assert!(seen.contains("Oops!"), "the 404 page: {seen}");
+}
+
+#[test]
+fn the_timed_command_shows_root_waiting_behind_sleep() {
+    if !have("curl", "the timed command") {
+        return;
+    }
+    // The command of every verdict on `/` waiting (`pool_of_one` pins
+    // that its verdict gives it), without the check's own five seconds.
+    let command = Reproduce::RootBehindSleep.command();
+    let (command, seen) = run_against("pool_of_one", command);
+    let took: f64 = seen
+        .trim()
+        .strip_prefix("/ took ")
+        .and_then(|rest| rest.strip_suffix(" s"))
+        .and_then(|secs| secs.parse().ok())
+        .unwrap_or_else(|| panic!("{command} printed {seen:?}"));
+    // The chapter's five seconds, less the second between the requests;
+    // wide margins either way.
+    assert!((2.5..9.0).contains(&took), "{took} s: {command}");
+}

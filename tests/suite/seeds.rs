@@ -443,3 +443,48 @@ fn squash_keeps_string_contents_and_applies_continuations() {
     assert_eq!(strip_callouts("\"HTTP/1.1 200 OK\""), "\"HTTP/1.1 200 OK\"");
     let _ = Path::new("");
 }
+
+/// The heading each listing is under, read from a chapter's text: the
+/// innermost `#`-heading before the listing's caption (`Listing 21-5: ...`).
+fn headings_in(text: &str) -> Vec<(u32, String)> {
+    let mut heading = String::new();
+    let mut found: Vec<(u32, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix('#') {
+            heading = rest.trim_start_matches('#').trim().to_string();
+        } else if let Some(rest) = line.strip_prefix("Listing ") {
+            let Some((number, _)) = rest.split_once(": ") else {
+                continue;
+            };
+            let Some(n) = number.split_once('-').and_then(|(_, n)| n.parse().ok()) else {
+                continue;
+            };
+            if !found.iter().any(|(m, _)| *m == n) {
+                found.push((n, heading.clone()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_headings_the_check_names_are_the_chapters() {
+    let Some(shared) = common::shared_dir("the headings of the listings") else {
+        return;
+    };
+    for (track, seed) in [
+        (Track::Print2021, Track::Print2021.seed()),
+        (Track::Edition2024, Track::Edition2024.seed()),
+    ] {
+        let found = headings_in(&common::read_shared(&shared, seed));
+        assert_eq!(found.len(), 25, "{seed}: {found:?}");
+        for (n, heading) in found {
+            assert_eq!(
+                registry::heading(track, n),
+                Some(heading.as_str()),
+                "listing {}-{n}",
+                track.chapter()
+            );
+        }
+    }
+}

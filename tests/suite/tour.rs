@@ -593,3 +593,97 @@ fn watch_reports_again_after_a_file_changes() {
         assert!(left.is_empty(), "servers left running: {left:?}");
     }
 }
+
+/// `check --format json`: one document on stdout, read back as JSON.
+fn check_json(args: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let out = tour(&fresh_progress("check-json"))
+        .arg("check")
+        .arg("--format")
+        .arg("json")
+        .args(args)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (doc, out.status.code())
+}
+
+#[test]
+fn check_as_json_is_one_document_with_each_verdicts_value_and_words() {
+    let dir = kit::projects::edited_project(
+        "json-no-content-length",
+        "listing-21-05",
+        &["src/main.rs"],
+        |main| main.replace("\\r\\nContent-Length: {length}\\r\\n\\r\\n", "\\r\\n\\r\\n"),
+    );
+    let (doc, code) = check_json(&["21-05", dir.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{doc:#}");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["step"]["name"], "listing-21-05");
+    assert_eq!(doc["step"]["chapter"], 21);
+    assert_eq!(doc["passed"], false);
+    assert_eq!(
+        doc["summary"],
+        "1 of 4 behaviours differ from listing-21-05."
+    );
+    let verdicts = doc["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts[0]["behaviour"], "replies");
+    assert_eq!(verdicts[0]["status"], "holds");
+    assert_eq!(
+        verdicts[0]["words"],
+        "GET /: HTTP/1.1 200 OK with your hello.html"
+    );
+    let framing = verdicts
+        .iter()
+        .find(|v| v["status"] == "fails")
+        .expect("a failing verdict");
+    assert_eq!(framing["behaviour"], "framing");
+    assert_eq!(framing["finding"]["cause"], "framed");
+    assert_eq!(
+        framing["finding"]["faults"][0]["fault"],
+        "no-content-length"
+    );
+    assert_eq!(framing["finding"]["faults"][0]["chapters"], "176");
+    assert_eq!(framing["reproduce"]["with"], "nc");
+    assert!(framing["command"]
+        .as_str()
+        .unwrap()
+        .ends_with("| nc 127.0.0.1 7878"));
+    assert_eq!(framing["see"]["listing"]["step"], "listing-21-05");
+    assert_eq!(framing["see"]["heading"], "Returning Real HTML");
+    assert_eq!(
+        framing["where"],
+        "listing 21-5, under “Returning Real HTML”"
+    );
+    assert_eq!(
+        framing["seen"]["received"],
+        "HTTP/1.1 200 OK\r\n\r\n".to_string()
+            + &std::fs::read_to_string(dir.join("hello.html")).unwrap()
+    );
+    assert!(framing["evidence"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn check_as_json_carries_the_error_and_where_the_step_was_found() {
+    let project = project_from("listing-20-12", true);
+    let (doc, code) = check_json(&["20-11", project.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["passed"], false);
+    assert!(doc["verdicts"].is_null());
+    assert!(doc["error"]
+        .as_str()
+        .unwrap()
+        .ends_with("it fails with E0433, the error the chapter shows at listing-20-12"));
+    assert!(doc["compiler_output"]
+        .as_str()
+        .unwrap()
+        .contains("error[E0433]"));
+    // Without a step: where it was found, and why.
+    let (doc, code) = check_json(&[project_from("listing-20-05", true).to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert_eq!(doc["passed"], true);
+    assert_eq!(
+        doc["located"][0],
+        "Your project is at listing 20-5: Send hello.html as the body, with a Content-Length header"
+    );
+}
