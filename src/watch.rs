@@ -72,6 +72,15 @@ pub struct Report {
     pub up_next: UpNext,
 }
 
+impl Report {
+    /// Whether the reader has finished the chapter: their project is at its
+    /// last step, and every behaviour of that step holds.
+    pub fn finished(&self) -> bool {
+        matches!(self.up_next, UpNext::Finished { .. })
+            && matches!(&self.checked, Checked::Verdicts(v) if check::passes(v))
+    }
+}
+
 /// What a watch's check found at the project's step.
 #[derive(Debug)]
 pub enum Checked {
@@ -160,6 +169,21 @@ pub fn wrap(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` as screens of at most `rows` lines each, its lines first wrapped
+/// at `width` columns (as [`wrap`] does): what a watch shows a page at a
+/// time, from the top, of a diff longer than the terminal.
+pub fn pages(text: &str, width: usize, rows: usize) -> Vec<String> {
+    let wrapped = wrap(text, width);
+    let lines: Vec<&str> = wrapped.lines().collect();
+    if lines.is_empty() {
+        return vec![String::new()];
+    }
+    lines
+        .chunks(rows.max(1))
+        .map(|page| page.iter().map(|l| format!("{l}\n")).collect())
+        .collect()
+}
+
 /// How many columns `text` takes on a terminal: its characters, less the
 /// escape sequences that colour them or move the cursor.
 fn columns(text: &str) -> usize {
@@ -218,6 +242,19 @@ mod tests {
         std::fs::write(dir.join("src/main.rs"), "fn main() { }\n").unwrap();
         assert_ne!(Fingerprint::of(&dir), before);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_long_text_is_paged_from_its_top() {
+        let text: String = (1..=50).map(|n| format!("line {n}\n")).collect();
+        let paged = pages(&text, 80, 20);
+        assert_eq!(paged.len(), 3);
+        assert!(paged[0].starts_with("line 1\nline 2\n"));
+        assert_eq!(paged[0].lines().count(), 20);
+        assert!(paged[2].starts_with("line 41\n") && paged[2].ends_with("line 50\n"));
+        // A line wider than the terminal takes the rows it wraps to.
+        let wide = format!("{}\nend\n", "word ".repeat(20).trim_end());
+        assert_eq!(pages(&wide, 30, 3), ["word word word word word word\nword word word word word word\nword word word word word word\n", "word word\nend\n"]);
     }
 
     #[test]

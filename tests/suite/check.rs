@@ -354,6 +354,27 @@ fn a_reader_who_types_the_last_listing_is_told_they_finished_and_what_follows() 
             exercises: find("beyond-01-build-returns-result").unwrap()
         }
     );
+    assert!(report.finished());
+}
+
+#[test]
+fn a_reader_at_the_last_listing_has_finished_only_when_it_passes() {
+    use companion::watch::report;
+    // Listing 21-25 on another port: at the last step, and one behaviour
+    // differs.
+    let dir = edited_project(
+        "last-step-differs",
+        "listing-21-25",
+        &["src/main.rs"],
+        |main| main.replace("7878", "7879"),
+    );
+    let report = report(&dir).unwrap();
+    assert_eq!(report.located.step().name, "listing-21-25");
+    assert!(matches!(
+        report.up_next,
+        companion::registry::UpNext::Finished { .. }
+    ));
+    assert!(!report.finished(), "{:?}", report.checked);
 }
 
 #[test]

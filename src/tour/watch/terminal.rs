@@ -26,6 +26,9 @@ pub fn keys(tx: mpsc::Sender<Wake>) {
         let asked = std::time::Instant::now();
         let wake = match terminal.read_key() {
             Ok(Key::Char(c)) => Wake::Key(c.to_ascii_lowercase()),
+            // Paging through the next step's diff.
+            Ok(Key::ArrowDown | Key::PageDown) => Wake::Key(' '),
+            Ok(Key::ArrowUp | Key::PageUp) => Wake::Key('b'),
             Ok(Key::CtrlC) => Wake::Quit,
             Ok(_) if asked.elapsed() < Duration::from_millis(1) => {
                 nothing_at_once += 1;
@@ -111,8 +114,10 @@ impl Screen {
         self.print(&self.last);
     }
 
-    /// The next step's code and diff, until a key or a change to the
-    /// project (`seen` is what it was); returns what ended it.
+    /// The next step's code and diff, a screen at a time from its top
+    /// (space or ↓ the next screen, `b` or ↑ the one before), until
+    /// another key or a change to the project (`seen` is what it was);
+    /// returns what ended it.
     pub fn show_next(
         &mut self,
         next: &'static Step,
@@ -120,15 +125,41 @@ impl Screen {
         project: &Path,
         seen: &Fingerprint,
     ) -> anyhow::Result<Wake> {
-        self.print(&format!(
-            "\x1b[2J\x1b[H{}\n{DIM}any key: back to your project · q: quit{DIM:#}\n",
-            show::render(next, false)?
-        ));
+        let (rows, columns) = console::Term::stdout().size();
+        let pages = watch::pages(
+            &show::render(next, false)?,
+            usize::from(columns).max(20),
+            usize::from(rows).saturating_sub(2).max(5),
+        );
+        let mut at = 0;
         loop {
-            match rx.recv() {
-                Ok(Wake::Changed) if Fingerprint::of(project) == *seen => {}
-                Ok(wake) => return Ok(wake),
-                Err(_) => return Ok(Wake::Quit),
+            let more = if pages.len() > 1 {
+                format!(
+                    "screen {} of {} · space: the next · b: the one before · ",
+                    at + 1,
+                    pages.len()
+                )
+            } else {
+                String::new()
+            };
+            self.print(&format!(
+                "\x1b[2J\x1b[H{}{DIM}{more}any other key: back to your project · q: quit{DIM:#}\n",
+                pages[at]
+            ));
+            let wake = loop {
+                match rx.recv() {
+                    Ok(Wake::Changed) if Fingerprint::of(project) == *seen => {}
+                    Ok(wake) => break wake,
+                    Err(_) => return Ok(Wake::Quit),
+                }
+            };
+            match wake {
+                Wake::Key(' ' | 'f' | 'j') if at + 1 < pages.len() => at += 1,
+                Wake::Key('b' | 'k') if at > 0 => at -= 1,
+                // At the last screen, space goes back to the project.
+                Wake::Key(' ' | 'f' | 'j' | 'b' | 'k')
+                    if pages.len() > 1 && at + 1 < pages.len() => {}
+                wake => return Ok(wake),
             }
         }
     }
@@ -174,10 +205,18 @@ fn report(project: &Path) -> anyhow::Result<(String, Option<&'static Step>)> {
             out.push_str(&format!("\nNext: {}: {}\n", next.label(), next.title));
             Some(next)
         }
-        UpNext::Finished { exercises } => {
+        UpNext::Finished { exercises } if report.finished() => {
             out.push_str(&format!(
                 "\nYou have finished the chapter. What comes after it: its closing exercises, \
                  worked, from {}: {}\n",
+                exercises.name, exercises.title
+            ));
+            Some(exercises)
+        }
+        UpNext::Finished { exercises } => {
+            out.push_str(&format!(
+                "\nThis is the chapter's last step: once every behaviour above holds, you have \
+                 finished it. After it come its closing exercises, worked, from {}: {}\n",
                 exercises.name, exercises.title
             ));
             Some(exercises)
