@@ -213,8 +213,6 @@ fn build_for_a_reader(mut command: Command, what: &str) -> crate::Result<BuildRe
 /// under a running tour or test (and every cargo run costs a tenth of a
 /// second of CPU, even with nothing to do).
 pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
-    static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> =
-        std::sync::Mutex::new(Vec::new());
     let built = |name: &str| {
         BUILT
             .lock()
@@ -233,6 +231,25 @@ pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
         .push((step.name, exe.clone()));
     Ok(exe)
 }
+
+/// Take the executables of `report`, a build of the stages made as
+/// [`build_stage`] makes them (same target directory, package selected, no
+/// features), as built: `build_stage` then returns them without asking
+/// cargo again. For a caller that builds many stages at once (the test
+/// kit builds them all in one cargo run).
+pub fn stages_built(report: &BuildReport) {
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    for step in crate::registry::STEPS {
+        if let Some(exe) = report.executable(step.name) {
+            if !built.iter().any(|(n, _)| *n == step.name) {
+                built.push((step.name, exe.to_path_buf()));
+            }
+        }
+    }
+}
+
+/// The stages built in this process, by name.
+static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> = std::sync::Mutex::new(Vec::new());
 
 fn build_stage_now(step: &'static Step) -> crate::Result<PathBuf> {
     // `-p` its package alone: cargo settles the features of every crate

@@ -110,8 +110,56 @@ impl Project {
     }
 }
 
-/// The name and edition of the package whose manifest is in `dir`.
+/// The name and edition of the package whose manifest is in `dir`: as
+/// its `[package]` table says them plainly, or else as cargo reads it.
 fn package_of(dir: &Path) -> Result<(String, String)> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .map_err(Error::read(dir.join("Cargo.toml")))?;
+    match plain_package(&manifest) {
+        Some(plain) => Ok(plain),
+        None => package_by_cargo(dir),
+    }
+}
+
+/// The name and edition where `[package]` gives both as plain strings on
+/// lines of their own (`name = "hello"`, `edition = "2024"`), as `cargo
+/// new` writes them: most readers' manifests, read without starting cargo
+/// (a check does it on every save). Anything else (a value inherited from
+/// a workspace, no edition, an escape in a string) is left to cargo.
+fn plain_package(manifest: &str) -> Option<(String, String)> {
+    let (mut name, mut edition) = (None, None);
+    let mut in_package = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once('=')?;
+        let slot = match key.trim() {
+            "name" => &mut name,
+            "edition" => &mut edition,
+            key if key.starts_with("name") || key.starts_with("edition") => return None,
+            _ => continue,
+        };
+        let value = value.trim();
+        let value = value.strip_prefix('"')?;
+        let (text, rest) = value.split_once('"')?;
+        let rest = rest.trim();
+        if text.contains('\\') || !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        *slot = Some(text.to_string());
+    }
+    Some((name?, edition?))
+}
+
+/// [`package_of`], as `cargo metadata` reads the manifest: workspace
+/// inheritance, quoting and defaults included.
+fn package_by_cargo(dir: &Path) -> Result<(String, String)> {
     let metadata = cargo_metadata::MetadataCommand::new()
         .cargo_path(compile::cargo().get_program())
         .manifest_path(dir.join("Cargo.toml"))
@@ -138,4 +186,37 @@ fn package_of(dir: &Path) -> Result<(String, String)> {
             cargo_says: "its Cargo.toml has no [package]".into(),
         })?;
     Ok((package.name.to_string(), package.edition.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_package;
+
+    #[test]
+    fn a_plain_manifest_is_read_without_cargo_and_anything_else_is_left_to_it() {
+        let new = "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n";
+        assert_eq!(plain_package(new), Some(("hello".into(), "2024".into())));
+        let commented = "# mine\n[package]\nname = \"my-server\" # the name\nedition = \"2021\"\n";
+        assert_eq!(
+            plain_package(commented),
+            Some(("my-server".into(), "2021".into()))
+        );
+        // Left to cargo: inherited, missing (cargo's default), in another
+        // table, or not a plain string.
+        for manifest in [
+            "[package]\nname = \"a\"\nedition.workspace = true\n",
+            "[package]\nname = \"a\"\nedition = { workspace = true }\n",
+            "[package]\nname = \"a\"\n",
+            "[package.metadata]\nname = \"a\"\nedition = \"2021\"\n",
+            "[package]\nname = \"a\\u0041\"\nedition = \"2021\"\n",
+            "[package]\nname = 'a'\nedition = \"2021\"\n",
+        ] {
+            assert_eq!(plain_package(manifest), None, "{manifest}");
+        }
+        // A table after [package] does not count.
+        assert_eq!(
+            plain_package("[package]\nname = \"a\"\nedition = \"2021\"\n[lib]\nname = \"b\"\n"),
+            Some(("a".into(), "2021".into()))
+        );
+    }
 }

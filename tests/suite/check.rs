@@ -2,7 +2,7 @@
 //! library: each verdict the tour shows, made against projects laid out as
 //! a reader's, typed as the book has them and typed by hand; the tests
 //! read the verdicts' values, and their words where the words are the
-//! point. The mistakes readers make, a project each, are `mistakes.rs`'s;
+//! point. The mistakes readers make, a project each, are `check/mistakes.rs`'s;
 //! the tour's own tests (`tour.rs`) check that the CLI shows them.
 
 use std::path::Path;
@@ -13,8 +13,15 @@ use companion::registry::resolve;
 use companion::Error;
 use kit::projects::{edited_project, project_from};
 
+// The corpus of readers' mistakes. A module of `check` also so that its
+// tests, most of which wait out a `/sleep`, start early: libtest starts
+// tests in the order of their names.
+mod mistakes;
+
 /// The verdicts of `check <step> <project>`.
 fn evaluate(step: &str, project: &Path) -> Result<Vec<Verdict>, Error> {
+    // Every stage built in one cargo run, and known to the check.
+    kit::stages();
     check::evaluate(resolve(step).unwrap(), &Project::open(project).unwrap())
 }
 

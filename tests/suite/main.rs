@@ -40,7 +40,6 @@ mod book;
 mod check;
 mod diffs;
 mod harness;
-mod mistakes;
 mod normalize;
 mod readme;
 mod tour;

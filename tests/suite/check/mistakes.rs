@@ -5,7 +5,8 @@
 //! reads the check's verdicts as values (which behaviour fails, with
 //! which cause) and pins their words (`snapshots/mistakes.<name>.snap`).
 //! `the_corpus_as_a_table` (on demand) checks them one at a time and
-//! prints how long each verdict took.
+//! prints how long each verdict took; the `the_*_command_*` tests run the
+//! commands the verdicts give, as a reader would.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -140,6 +141,7 @@ fn check_it(name: &str, mistake: &Mistake) -> Checked {
     // Built first, the project and the step, so that only the check is
     // timed (in a fresh clone the step waits for the build of every stage).
     project.build().unwrap();
+    kit::stages();
     companion::compile::build_stage(step).unwrap();
     let started = Instant::now();
     let outcome = check::evaluate(step, &project);
@@ -331,7 +333,12 @@ corpus! {
                 matches!(f, Finding::Framed { faults } if faults[..] == [Fault::NoContentLength { chapters: "176".into() }])
             });
             // nc shows what curl would hide.
-            assert!(matches!(c.the_failure().reproduce, Some(Reproduce::Nc { .. })));
+            assert_eq!(
+                c.the_failure().reproduce,
+                Some(Reproduce::Nc {
+                    request: String::from_utf8(companion::session::request("/")).unwrap()
+                })
+            );
             assert_eq!(see(c.the_failure()), "listing-21-05");
         },
     },
@@ -711,21 +718,9 @@ fn short(v: &Verdict) -> String {
     text
 }
 
-/// The command a failing verdict gives, run as a reader would run it (in
-/// `sh`, with the reader's server running), and what it printed.
-fn run_the_command(name: &str, behaviour: fn(&Behaviour) -> bool) -> (String, String) {
-    let (_, mistake) = corpus().into_iter().find(|(n, _)| *n == name).unwrap();
-    let checked = check_it(name, &mistake);
-    let verdict = checked
-        .failures()
-        .into_iter()
-        .find(|v| behaviour(&v.behaviour))
-        .unwrap_or_else(|| panic!("{name}: no such failure\n{}", checked.shown()));
-    run_against(name, verdict.command().expect("a command to see it"))
-}
-
 /// Run `command` in `sh` beside the reader's server of the corpus's
-/// project `name`; what it printed.
+/// project `name` (the command its verdict gives, which its test pins),
+/// as a reader would; what it printed.
 fn run_against(name: &str, command: String) -> (String, String) {
     let (_, mistake) = corpus().into_iter().find(|(n, _)| *n == name).unwrap();
     let dir = project(name, &mistake);
@@ -765,7 +760,11 @@ fn the_nc_command_shows_the_missing_content_length() {
     if !have("nc", "the nc command") {
         return;
     }
-    let (command, seen) = run_the_command("no_content_length", |b| *b == Behaviour::Framing);
+    let command = Reproduce::Nc {
+        request: String::from_utf8(companion::session::request("/")).unwrap(),
+    }
+    .command();
+    let (command, seen) = run_against("no_content_length", command);
     assert!(command.contains("| nc 127.0.0.1 7878"), "{command}");
     assert!(
         seen.starts_with("HTTP/1.1 200 OK\r\n\r\n<!DOCTYPE html>"),
@@ -779,10 +778,11 @@ fn the_curl_command_shows_the_status_line_that_differs() {
     if !have("curl", "the curl command") {
         return;
     }
-    let (command, seen) = run_the_command(
-        "ok_for_the_404",
-        |b| matches!(b, Behaviour::Replies { path, .. } if path == "/does-not-exist"),
-    );
+    let command = Reproduce::Curl {
+        path: "/does-not-exist".into(),
+    }
+    .command();
+    let (command, seen) = run_against("ok_for_the_404", command);
     assert!(command.starts_with("curl -v "), "{command}");
     assert!(seen.contains("< HTTP/1.1 200 OK"), "{seen}");
     assert!(seen.contains("Oops!"), "the 404 page: {seen}");
@@ -793,10 +793,7 @@ fn the_timed_command_shows_root_waiting_behind_sleep() {
     if !have("curl", "the timed command") {
         return;
     }
-    // The command of every verdict on `/` waiting (`pool_of_one` pins
-    // that its verdict gives it), without the check's own five seconds.
-    let command = Reproduce::RootBehindSleep.command();
-    let (command, seen) = run_against("pool_of_one", command);
+    let (command, seen) = run_against("pool_of_one", Reproduce::RootBehindSleep.command());
     let took: f64 = seen
         .trim()
         .strip_prefix("/ took ")
