@@ -502,7 +502,7 @@ pub fn errors_shown(codes: &[String], shown_at: &[&str]) -> String {
 fn repeated_words(r: &Repeated) -> String {
     let mut text = format!("`{}` × {}", r.line, thousands(r.times));
     if r.workers.len() > 1 {
-        text.push_str(&format!(" (the same from workers {})", list(&r.workers)));
+        text.push_str(&format!(" (from workers {} together)", list(&r.workers)));
     }
     text
 }

@@ -212,14 +212,14 @@ fn normalised(text: &str) -> String {
     // A loop that never ends in four workers at once: which of them
     // printed the most by the time the check stopped reading varies.
     let workers =
-        regex::Regex::new(r"`Worker \d+ (.*)` × \[N\] \(the same from workers [\d, and]+\)")
+        regex::Regex::new(r"`Worker \d+ (.*)` × \[N\] \(from workers [\d, and]+ together\)")
             .unwrap();
     let text = printed.replace_all(&text, "printed [N] MB in [T] s");
     let text = times.replace_all(&text, "× [N]");
     workers
         .replace_all(
             &text,
-            "`Worker [ID] $1` × [N] (the same from workers [IDS])",
+            "`Worker [ID] $1` × [N] (from workers [IDS] together)",
         )
         .into_owned()
 }
@@ -718,9 +718,12 @@ fn short(v: &Verdict) -> String {
     text
 }
 
+// The commands are for a Unix shell (`sh`, `nc`): run where there is one.
+
 /// Run `command` in `sh` beside the reader's server of the corpus's
 /// project `name` (the command its verdict gives, which its test pins),
 /// as a reader would; what it printed.
+#[cfg(unix)]
 fn run_against(name: &str, command: String) -> (String, String) {
     let (_, mistake) = corpus().into_iter().find(|(n, _)| *n == name).unwrap();
     let dir = project(name, &mistake);
@@ -740,6 +743,7 @@ fn run_against(name: &str, command: String) -> (String, String) {
 
 /// Whether `program` runs here; where it does not, the test that needs it
 /// says so, and fails under CI (which installs it).
+#[cfg(unix)]
 fn have(program: &str, test: &str) -> bool {
     let here = std::process::Command::new(program)
         .arg("-h")
@@ -755,6 +759,7 @@ fn have(program: &str, test: &str) -> bool {
     here
 }
 
+#[cfg(unix)]
 #[test]
 fn the_nc_command_shows_the_missing_content_length() {
     if !have("nc", "the nc command") {
@@ -773,6 +778,7 @@ fn the_nc_command_shows_the_missing_content_length() {
     assert!(!seen.to_lowercase().contains("content-length"), "{seen}");
 }
 
+#[cfg(unix)]
 #[test]
 fn the_curl_command_shows_the_status_line_that_differs() {
     if !have("curl", "the curl command") {
@@ -788,6 +794,7 @@ fn the_curl_command_shows_the_status_line_that_differs() {
     assert!(seen.contains("Oops!"), "the 404 page: {seen}");
 }
 
+#[cfg(unix)]
 #[test]
 fn the_timed_command_shows_root_waiting_behind_sleep() {
     if !have("curl", "the timed command") {
