@@ -725,6 +725,7 @@ pub fn compare_waiting(step: &Step, expected: &Waited, actual: &Waited) -> Verdi
             } else {
                 Status::Fails
             },
+            see: Place::of_step(step.code_step()),
             ..Verdict::fails(
                 behaviour,
                 Finding::TooClose {

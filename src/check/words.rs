@@ -47,7 +47,10 @@ impl Verdict {
                 match (panic, said.is_empty()) {
                     (Some(panic), _) => format!("{head}; it {}", panicked(panic)),
                     (None, true) => head,
-                    (None, false) => format!("{head}; it said:\n{}", indent(&said.join("\n"))),
+                    (None, false) => format!(
+                        "{head}; it said:\n{}",
+                        indent(&said.join("\n")).trim_end()
+                    ),
                 }
             }
             Finding::ListensElsewhere { port } => format!(
@@ -56,17 +59,11 @@ impl Verdict {
             ),
             Finding::DidNotStart { why } => why.replacen("the server", "your server", 1),
             Finding::PageNotInFolder { file, found } => {
-                let where_ = match &found[..] {
-                    [] => format!("{file} is not in your project's folder (where Cargo.toml is)"),
-                    [one] => format!(
-                        "{file} is not in your project's folder (where Cargo.toml is) but in \
-                         {one}"
-                    ),
-                    many => format!(
-                        "{file} is not in your project's folder (where Cargo.toml is) but in {}",
-                        many.join(" and ")
-                    ),
-                };
+                let mut where_ =
+                    format!("{file} is not in your project's folder (where Cargo.toml is)");
+                if !found.is_empty() {
+                    where_.push_str(&format!(" but in {}", found.join(" and ")));
+                }
                 match &self.behaviour {
                     Behaviour::HasPage { .. } => where_,
                     _ => format!(
@@ -121,8 +118,8 @@ impl Verdict {
             }
             Finding::HoldsConnections { waited, responds } => format!(
                 "your server takes connections and never lets go of them: no request got a byte \
-                 back within {} s, and the connection stayed open. A client waits for the answer \
-                 without closing its side, so a server that reads until the connection ends \
+                 back within {} s, and the connection stayed open. A client sends its request \
+                 and waits for the answer, so a server that reads on for more than the request \
                  waits forever: does handle_connection stop reading at the request's end (the \
                  empty line: `.take_while(|line| !line.is_empty())`){}?",
                 waited.as_secs(),

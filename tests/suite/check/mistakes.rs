@@ -177,6 +177,12 @@ fn run(name: &str) {
         .expect("a project of the corpus");
     let checked = check_it(name, &mistake);
     (mistake.expect)(&checked);
+    // Every difference names where the chapter deals with it.
+    if let Ok(verdicts) = &checked.outcome {
+        for v in verdicts.iter().filter(|v| v.is_failure()) {
+            assert!(v.see.is_some(), "{name}: {}", v.plain(checked.step));
+        }
+    }
     kit::assert_pinned(
         &format!("mistakes.{name}"),
         &format!(
