@@ -238,10 +238,20 @@ pub fn page_not_in_folder(
     let listing = crate::registry::page_listing(file, step.track)
         .and_then(|page| page.listing_number())
         .and_then(|n| place(step, n));
+    // `cargo run` and a request show it: no reply, and the panic of the
+    // read that did not find the page.
     Verdict::fails(
         Behaviour::PagesInPlace { files },
         Finding::PageNotInFolder { file, found },
     )
+    .reproduce(Reproduce::Curl {
+        path: if file == "404.html" {
+            "/does-not-exist"
+        } else {
+            "/"
+        }
+        .into(),
+    })
     .see(listing)
 }
 
@@ -264,6 +274,13 @@ pub fn prints_too_much(step: &Step, expected: &Transcript, actual: &Transcript) 
     } else {
         Place::of_step(step.code_step())
     };
+    // What sets it off: the first request, or, where the server stops
+    // after two, the two (its shutdown is where such loops are).
+    let reproduce = if step.server().is_some_and(|s| s.stops_after.is_some()) {
+        Reproduce::TwoRequests
+    } else {
+        Reproduce::Curl { path: "/".into() }
+    };
     Some(
         Verdict::fails(
             Behaviour::PrintsWithinReason,
@@ -276,6 +293,7 @@ pub fn prints_too_much(step: &Step, expected: &Transcript, actual: &Transcript) 
                 loop_never_ends,
             },
         )
+        .reproduce(reproduce)
         .see(see),
     )
 }
@@ -542,7 +560,9 @@ pub fn compare_sessions(
                         Some(_) => place(step, 23),
                         None => Place::of_step(step.code_step()),
                     };
-                    Verdict::fails(behaviour, Finding::Hangs { joining, last_line }).see(see)
+                    Verdict::fails(behaviour, Finding::Hangs { joining, last_line })
+                        .reproduce(Reproduce::TwoRequests)
+                        .see(see)
                 } else {
                     Verdict::fails(behaviour, Finding::Exited).see(Place::of_step(step))
                 });

@@ -344,6 +344,9 @@ pub enum Reproduce {
     Nc { request: String },
     /// `/sleep` in the background, then `/`, timed.
     RootBehindSleep,
+    /// `/` twice, as the last listing's two connections (then what the
+    /// server prints, and whether it exits, shows it).
+    TwoRequests,
 }
 
 /// One request and what came back, beside what the chapter's server sends

@@ -265,6 +265,9 @@ impl Reproduce {
                         .replace('\n', "\\n")
                 )
             }
+            Reproduce::TwoRequests => {
+                format!("curl -s -o /dev/null {ADDRESS}/; curl -s -o /dev/null {ADDRESS}/")
+            }
             Reproduce::RootBehindSleep => format!(
                 "curl -s -o /dev/null {ADDRESS}/sleep & sleep 1; curl -s -o /dev/null -w '/ took \
                  %{{time_total}} s\\n' {ADDRESS}/"

@@ -126,7 +126,8 @@ fn a_missing_page_is_the_one_verdict_and_names_its_listing() {
         verdicts[0].plain(resolve("21-05").unwrap()),
         "✗ hello.html is not in your project's folder (where Cargo.toml is): your server opens \
          `hello.html` relative to the folder it runs in, and `cargo run` runs it in the \
-         project's folder\n    in the chapter: listing 21-4, under “Returning Real HTML”\n"
+         project's folder\n    see it yourself, with your server running: curl -v \
+         http://127.0.0.1:7878/\n    in the chapter: listing 21-4, under “Returning Real HTML”\n"
     );
 }
 

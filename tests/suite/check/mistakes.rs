@@ -289,6 +289,8 @@ corpus! {
             assert!(r.line.ends_with(" disconnected; shutting down."), "{r:?}");
             assert!(r.times > 1000, "{r:?}");
             assert_eq!(see(c.the_failure()), "listing-21-24");
+            // The last listing's two requests set it off.
+            assert_eq!(c.the_failure().reproduce, Some(Reproduce::TwoRequests));
         },
     },
     typo_in_the_page_name: Mistake {
@@ -324,6 +326,10 @@ corpus! {
                 }
             );
             assert_eq!(see(c.the_failure()), "listing-21-04");
+            assert_eq!(
+                c.the_failure().reproduce,
+                Some(Reproduce::Curl { path: "/".into() })
+            );
         },
     },
     no_content_length: Mistake {
@@ -504,6 +510,7 @@ corpus! {
                 .find(|v| matches!(v.behaviour, Behaviour::ShutsDown { .. }))
                 .expect("it does not shut down");
             assert!(matches!(&hangs.finding, Some(Finding::Hangs { joining: Some(id), .. }) if id == "0"));
+            assert_eq!(hangs.reproduce, Some(Reproduce::TwoRequests));
             assert_eq!(see(hangs), "listing-21-23");
         },
     },
