@@ -38,24 +38,10 @@ pub struct Fingerprint(Vec<(PathBuf, u64, Option<SystemTime>)>);
 
 impl Fingerprint {
     pub fn of(project: &Path) -> Fingerprint {
-        let mut files = Vec::new();
-        let mut dirs = vec![project.to_path_buf()];
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if !matters(project, &path) {
-                    continue;
-                }
-                match entry.metadata() {
-                    Ok(meta) if meta.is_dir() => dirs.push(path),
-                    Ok(meta) => files.push((path, meta.len(), meta.modified().ok())),
-                    Err(_) => {}
-                }
-            }
-        }
+        let mut files: Vec<_> = crate::reader::own_files(project)
+            .into_iter()
+            .map(|(path, meta)| (path, meta.len(), meta.modified().ok()))
+            .collect();
         files.sort();
         Fingerprint(files)
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
+use companion::check::thousands;
 use plotters::prelude::*;
 
 use crate::costs::Costs;
@@ -145,18 +146,6 @@ fn times(ratio: f64) -> String {
     } else {
         format!("{ratio:.3}×")
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn markdown(rows: &[Row], machine: &Machine) -> String {

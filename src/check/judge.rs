@@ -1495,6 +1495,19 @@ mod tests {
         }
     }
 
+    /// The line a verdict on printing without end found repeated, and
+    /// whether it names the worker's loop as the cause.
+    fn repeated_of(verdict: &Verdict) -> (&Repeated, bool) {
+        match &verdict.finding {
+            Some(Finding::PrintsWithoutEnd {
+                repeated: Some(r),
+                loop_never_ends,
+                ..
+            }) => (r, *loop_never_ends),
+            _ => panic!("{verdict:?}"),
+        }
+    }
+
     #[test]
     fn a_line_printed_without_end_is_counted_and_a_worker_loop_that_never_ends_named() {
         let step = find("listing-21-25").unwrap();
@@ -1509,32 +1522,18 @@ mod tests {
             ("Worker 2 disconnected; shutting down.", 29_000),
         ]);
         let verdict = prints_too_much(step, &ours, &yours).unwrap();
-        let Some(Finding::PrintsWithoutEnd {
-            repeated: Some(r),
-            loop_never_ends,
-            ..
-        }) = &verdict.finding
-        else {
-            panic!("{verdict:?}")
-        };
+        let (r, loop_never_ends) = repeated_of(&verdict);
         assert_eq!(r.line, "Worker 1 disconnected; shutting down.");
         assert_eq!((r.times, &r.workers[..]), (59_000, &[1, 2][..]));
-        assert!(r.chapters_line && *loop_never_ends);
+        assert!(r.chapters_line && loop_never_ends);
         assert_eq!(verdict.see.unwrap().listing.name, "listing-21-24");
         // Mutation: a line of the reader's own, not the chapter's
         // `recv` error: counted, and no cause named.
         yours.server = printed(&[("got a connection", 70_000)]);
         let verdict = prints_too_much(step, &ours, &yours).unwrap();
-        let Some(Finding::PrintsWithoutEnd {
-            repeated: Some(r),
-            loop_never_ends,
-            ..
-        }) = &verdict.finding
-        else {
-            panic!("{verdict:?}")
-        };
+        let (r, loop_never_ends) = repeated_of(&verdict);
         assert_eq!((r.line.as_str(), r.times), ("got a connection", 70_000));
-        assert!(!r.chapters_line && !*loop_never_ends);
+        assert!(!r.chapters_line && !loop_never_ends);
         // Mutation: a little output is not too much.
         yours.server = printed(&[("Worker 1 disconnected; shutting down.", 3)]);
         assert_eq!(prints_too_much(step, &ours, &yours), None);

@@ -15,7 +15,7 @@ pub use verdict::{
     Behaviour, Body, Fault, Finding, Panic, Place, Repeated, Reproduce, Seen, Serial, Shape, Spare,
     Status, Verdict, Wait,
 };
-pub use words::mark;
+pub use words::{mark, thousands};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,26 +78,20 @@ pub fn evaluate(step: &'static Step, project: &Project) -> Result<Vec<Verdict>> 
 /// to its `Cargo.toml` (not in `target/` or `.git`), as paths relative to
 /// `dir`: where a reader who put `hello.html` in `src/` has it.
 fn found_elsewhere(dir: &Path, file: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(at) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&at) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                if at != dir || !matches!(name.to_str(), Some("target" | ".git")) {
-                    dirs.push(path);
-                }
-            } else if at != dir && name.to_str().is_some_and(|n| n.eq_ignore_ascii_case(file)) {
-                if let Ok(rel) = path.strip_prefix(dir) {
-                    found.push(rel.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-    }
+    let mut found: Vec<String> = crate::reader::own_files(dir)
+        .into_iter()
+        .filter(|(path, _)| {
+            path.parent() != Some(dir)
+                && path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(file))
+        })
+        .filter_map(|(path, _)| {
+            let rel = path.strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
     found.sort();
     found
 }

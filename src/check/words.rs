@@ -628,8 +628,8 @@ fn list(ids: &[usize]) -> String {
     }
 }
 
-/// `410,000`.
-fn thousands(n: u64) -> String {
+/// A whole number as a reader writes it: `410,000`.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

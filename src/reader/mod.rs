@@ -110,6 +110,31 @@ impl Project {
     }
 }
 
+/// The reader's own files in the project in `dir`, each with its metadata:
+/// every file below it but the build's (`target/`, `.git`, `Cargo.lock`;
+/// see [`crate::watch::matters`]), in no particular order.
+pub fn own_files(dir: &Path) -> Vec<(PathBuf, std::fs::Metadata)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(at) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&at) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if !crate::watch::matters(dir, &path) {
+                continue;
+            }
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => dirs.push(path),
+                Ok(meta) => files.push((path, meta)),
+                Err(_) => {}
+            }
+        }
+    }
+    files
+}
+
 /// The name and edition of the package whose manifest is in `dir`: as
 /// its `[package]` table says them plainly, or else as cargo reads it.
 fn package_of(dir: &Path) -> Result<(String, String)> {
