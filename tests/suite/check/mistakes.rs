@@ -744,7 +744,7 @@ fn the_corpus_as_a_table() {
                 .join("; "),
         };
         println!(
-            "| {} | {} | {short} | {:.1} |",
+            "| {} | {} | {short} | {:.2} |",
             mistake.what,
             mistake.step,
             checked.took.as_secs_f64()
