@@ -45,6 +45,17 @@ impl Verdict {
                      chapter's keeps serving"
                 );
                 match (panic, said.is_empty()) {
+                    // What the check's cap on its memory did (`server::
+                    // READERS_ADDRESS_SPACE`), where the OS has one.
+                    (Some(panic), _) if panic.message.contains("failed to spawn thread") => {
+                        format!(
+                            "{head}; it {}: it started threads until it could start no \
+                             more (the check gives a server {} GiB of address space; the \
+                             chapter's needs a few MiB)",
+                            panicked(panic),
+                            crate::server::READERS_ADDRESS_SPACE >> 30
+                        )
+                    }
                     (Some(panic), _) => format!("{head}; it {}", panicked(panic)),
                     (None, true) => head,
                     (None, false) => format!(

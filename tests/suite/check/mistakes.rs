@@ -36,6 +36,9 @@ struct Mistake {
     /// Its cause rests on the server's threads, which only Linux counts
     /// (`Serial`): see [`pool_cause`].
     counts_threads: bool,
+    /// What it shows needs what only Linux does for a reader's server
+    /// (capping its memory).
+    linux_only: bool,
     /// What the check must say.
     expect: fn(&Checked),
 }
@@ -49,6 +52,7 @@ impl Mistake {
         moves: &[],
         edition: None,
         counts_threads: false,
+        linux_only: false,
         expect: |_| {},
     };
 }
@@ -179,6 +183,12 @@ fn run(name: &str) {
         .into_iter()
         .find(|(n, _)| *n == name)
         .expect("a project of the corpus");
+    if mistake.linux_only && companion::server::portable_only() {
+        kit::say_past_capture(&format!(
+            "skipping check::mistakes::{name}: only Linux caps a reader's server's memory"
+        ));
+        return;
+    }
     let checked = check_it(name, &mistake);
     (mistake.expect)(&checked);
     // Every difference names where the chapter deals with it.
@@ -487,6 +497,24 @@ corpus! {
             };
             assert_eq!(r.line, "got a connection");
             assert!(!r.chapters_line);
+        },
+    },
+    spawns_threads_without_end: Mistake {
+        what: "spawns threads in a loop that never ends",
+        step: "listing-21-05",
+        edits: &[(
+            "src/main.rs",
+            "fn main() {\n",
+            "fn main() {\n    loop {\n        std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(60)));\n    }\n",
+        )],
+        linux_only: true,
+        expect: |c| {
+            // Its memory cap (2 GiB of address space) stops it, before it
+            // takes the machine's: it exits, and says why.
+            let Finding::ExitedEarly { panic: Some(panic), .. } = c.cause() else {
+                panic!("{}", c.shown())
+            };
+            assert!(panic.message.contains("failed to spawn thread"), "{panic:?}");
         },
     },
     no_thread_per_connection: Mistake {
