@@ -144,10 +144,20 @@ mod tests {
         );
     }
 
+    /// Each rule has a test here that applies it, by name, to a real
+    /// line (the module's promise): a rule added without one fails this.
     #[test]
-    fn every_rule_says_why_it_exists() {
+    fn every_rule_is_tried_on_a_real_line() {
+        let tests = include_str!("normalize.rs")
+            .split_once("mod tests {")
+            .expect("this module's tests")
+            .1;
         for rule in SERVER_RULES {
-            assert!(!rule.why.is_empty(), "{}", rule.name);
+            assert!(
+                tests.contains(&format!("(rule(\"{}\").apply)", rule.name)),
+                "no test applies the rule {}",
+                rule.name
+            );
         }
     }
 }
