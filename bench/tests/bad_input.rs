@@ -6,6 +6,7 @@
 //! benchmark first, which installs it when missing.
 
 use std::net::TcpListener;
+#[cfg(unix)]
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

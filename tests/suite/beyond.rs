@@ -195,6 +195,7 @@ fn a_missing_hello_html_is_a_500_and_one_line_on_stderr() {
         .ends_with(": No such file or directory (os error 2)\n"));
 }
 
+#[cfg(unix)]
 const GRACEFUL: &str = "beyond-04-shutdown-on-signal";
 
 /// Send `signal` (`INT`, `TERM`) to the server, as `kill` does.
@@ -210,6 +211,7 @@ pub fn signal(server: &Server, signal: &str) {
 
 /// Wait (at most ten seconds) until the server has logged `line`: a request
 /// line it has read, in a worker.
+#[cfg(unix)]
 fn wait_for_log(server: &Server, line: &str) {
     let logged = common::wait_until(Duration::from_secs(10), || {
         server.stdout_so_far().lines().any(|l| l == line)

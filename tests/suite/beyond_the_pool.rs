@@ -11,9 +11,13 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(unix)]
+use std::time::Instant;
 
-use companion::server::{Ending, Server, ADDRESS};
+#[cfg(unix)]
+use companion::server::Server;
+use companion::server::{Ending, ADDRESS};
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
 /// The servers on a pool of four threads.
@@ -67,6 +71,7 @@ fn get_root_in_background(answered: mpsc::Sender<(Option<String>, Duration)>) {
 }
 
 /// Wait until the server has logged `count` lines that start with `start`.
+#[cfg(unix)]
 fn wait_for_logged(server: &Server, start: &str, count: usize) {
     let logged = common::wait_until(Duration::from_secs(10), || {
         server
@@ -82,6 +87,7 @@ fn wait_for_logged(server: &Server, start: &str, count: usize) {
 /// Four `/sleep`s sent, each on its connection, then `GET /`: how long
 /// `/` took (`None`: not answered within 7 s). The server accepts the
 /// connections in the order they came, so the `/sleep`s are ahead of `/`.
+#[cfg(target_os = "linux")]
 fn root_behind_four_sleeps(step: &'static str) -> Option<Duration> {
     let _server = common::start(step);
     let sleeps: Vec<TcpStream> = (0..4)
@@ -100,6 +106,7 @@ fn root_behind_four_sleeps(step: &'static str) -> Option<Duration> {
 
 /// What one server does under the two loads the chapter's design cannot
 /// take, as `book/src/models.md` compares them.
+#[cfg(target_os = "linux")]
 struct Fares {
     threads_idle: Option<usize>,
     threads_with_partial: Option<usize>,
@@ -115,6 +122,7 @@ struct Fares {
 /// How `step` fares: each load on a server of its own, side by side, so
 /// that the slowest (`/` behind partial requests, up to 7 s) bounds the
 /// whole.
+#[cfg(target_os = "linux")]
 fn fares(step: &'static str) -> Fares {
     let sleeps = thread::spawn(move || root_behind_four_sleeps(step));
     let fifteen = thread::spawn(move || threads_with_fifteen_partial(step));
@@ -137,6 +145,7 @@ fn fares(step: &'static str) -> Fares {
 
 /// The threads of `step`'s server with fifteen connections that sent half
 /// a request.
+#[cfg(target_os = "linux")]
 fn threads_with_fifteen_partial(step: &'static str) -> Option<usize> {
     let server = common::start(step);
     let halves: Vec<TcpStream> = (0..15).map(|_| half_request()).collect();
@@ -150,6 +159,7 @@ fn threads_with_fifteen_partial(step: &'static str) -> Option<usize> {
 }
 
 /// The lines of Rust of a step's files, as [`Fares::lines`] counts them.
+#[cfg(target_os = "linux")]
 fn lines_of_rust(step: &str) -> usize {
     let step = companion::registry::find(step).unwrap();
     std::iter::once(step.main_rs())
@@ -167,6 +177,7 @@ fn lines_of_rust(step: &str) -> usize {
 }
 
 /// A time as the table shows it: what a reader would notice.
+#[cfg(target_os = "linux")]
 fn felt(took: Option<Duration>) -> &'static str {
     match took {
         Some(t) if t < Duration::from_secs(1) => "at once",
@@ -175,10 +186,12 @@ fn felt(took: Option<Duration>) -> &'static str {
     }
 }
 
+/// Linux only: its table counts the servers' threads.
+#[cfg(target_os = "linux")]
 #[test]
 fn the_models_side_by_side() {
     if companion::server::portable_only() {
-        common::say_past_capture(common::NO_THREAD_COUNT);
+        kit::skip::threads_not_counted("beyond_the_pool::the_models_side_by_side");
         return;
     }
     let servers: [(&str, &str); 7] = [

@@ -4,6 +4,7 @@
 
 use crate::common;
 
+#[cfg(target_os = "linux")]
 use std::io::Write;
 use std::net::TcpStream;
 use std::thread;
@@ -13,6 +14,7 @@ use companion::server::{Ending, Finished, ADDRESS};
 use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
 /// Open a connection and send `GET /sleep` on it (and keep it open).
+#[cfg(target_os = "linux")]
 fn send_sleep_request() -> TcpStream {
     let mut stream = TcpStream::connect(ADDRESS).expect("connecting for /sleep");
     stream.write_all(&session::request("/sleep")).unwrap();
@@ -114,6 +116,7 @@ fn the_while_let_worker_makes_root_wait_despite_four_workers(step: &str) {
 
 /// The most threads `step`'s server has while `connections` slow requests
 /// are open, sampled for 1.5 s; `None` where the harness cannot count them.
+#[cfg(target_os = "linux")]
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
     let server = common::start(step);
     server.thread_count()?;
@@ -128,19 +131,24 @@ fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
     Some(most)
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_20_20() {
     the_pool_never_has_more_than_four_workers_however_many_connections("listing-20-20");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn the_pool_never_has_more_than_four_workers_however_many_connections_listing_21_20() {
     the_pool_never_has_more_than_four_workers_however_many_connections("listing-21-20");
 }
 
+#[cfg(target_os = "linux")]
 fn the_pool_never_has_more_than_four_workers_however_many_connections(step: &str) {
     let Some(most) = most_threads_under_load(step, 12) else {
-        common::say_past_capture(common::NO_THREAD_COUNT);
+        kit::skip::threads_not_counted(&format!(
+            "claims::the_pool_never_has_more_than_four_workers_however_many_connections ({step})"
+        ));
         return;
     };
     assert_eq!(
@@ -150,21 +158,26 @@ fn the_pool_never_has_more_than_four_workers_however_many_connections(step: &str
     );
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_thread_per_connection_grows_with_the_connections_listing_20_11() {
     a_thread_per_connection_grows_with_the_connections("listing-20-11");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_thread_per_connection_grows_with_the_connections_listing_21_11() {
     a_thread_per_connection_grows_with_the_connections("listing-21-11");
 }
 
+#[cfg(target_os = "linux")]
 fn a_thread_per_connection_grows_with_the_connections(step: &str) {
     // The counterpart of the pool's bound, and proof that the count sees
     // threads: listing 20-11 has one thread per open connection.
     let Some(most) = most_threads_under_load(step, 12) else {
-        common::say_past_capture(common::NO_THREAD_COUNT);
+        kit::skip::threads_not_counted(&format!(
+            "claims::a_thread_per_connection_grows_with_the_connections ({step})"
+        ));
         return;
     };
     assert_eq!(

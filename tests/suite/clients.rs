@@ -161,8 +161,9 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have_curl {
-        common::say_past_capture(
-            "skipping curl's side of the client checks: curl is not installed",
+        kit::skip::cannot_run(
+            "curl's side of clients::curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step",
+            "curl is not installed",
         );
     }
     // The steps side by side (one after the other where the servers take

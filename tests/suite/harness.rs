@@ -4,22 +4,34 @@
 
 use crate::common;
 
+#[cfg(target_os = "linux")]
 use std::net::TcpListener;
 use std::thread;
 
+#[cfg(target_os = "linux")]
 use companion::server::{Network, Server, StartError};
+#[cfg(target_os = "linux")]
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
+/// Whether the servers each get a network of their own, as these tests of
+/// it need (Linux only); where not, the test is skipped: on the portable
+/// path, which the Linux path of the same CI run checks, or for a machine
+/// that gives no namespaces (a failure under CI).
+#[cfg(target_os = "linux")]
 fn isolated_or_skip(test: &str) -> bool {
-    let isolated = Network::detect() == Network::Isolated;
-    if !isolated {
-        common::say_past_capture(&format!(
-            "skipping {test}: this machine gives the servers no network namespace of their own"
-        ));
+    if Network::detect() == Network::Isolated {
+        return true;
     }
-    isolated
+    if !kit::skip::on_the_portable_path(test, "it is about the networks of the Linux path") {
+        kit::skip::cannot_run(
+            test,
+            "this machine gives the servers no network namespace of their own",
+        );
+    }
+    false
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_server_already_on_the_real_port_does_not_disturb_the_sessions() {
     if !isolated_or_skip("a_server_already_on_the_real_port_does_not_disturb_the_sessions") {
@@ -33,6 +45,7 @@ fn a_server_already_on_the_real_port_does_not_disturb_the_sessions() {
     assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_port_in_use_on_the_shared_network_is_reported_in_one_sentence() {
     // The portable path asks the OS's socket table for the whole process,
@@ -41,7 +54,6 @@ fn a_port_in_use_on_the_shared_network_is_reported_in_one_sentence() {
     if !isolated_or_skip("a_port_in_use_on_the_shared_network_is_reported_in_one_sentence") {
         return;
     }
-    #[cfg(target_os = "linux")]
     port_in_use_in_a_private_network();
 }
 
@@ -92,6 +104,7 @@ fn a_failing_test_still_kills_and_reaps_its_server() {
     assert!(kit::linux::is_gone(pid), "server {pid} is still there");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn many_servers_on_port_7878_run_side_by_side() {
     if !isolated_or_skip("many_servers_on_port_7878_run_side_by_side") {

@@ -28,6 +28,9 @@ mod walkthrough;
 // 36 threads, the warm suite took 9.5-10.2 s instead of 10.5-11.)
 mod beyond;
 mod beyond_the_pool;
+// Headless Chromium, driven as Linux lets us (its helpers killed as a
+// process group).
+#[cfg(target_os = "linux")]
 mod browser;
 mod claims;
 mod clients;

@@ -98,6 +98,6 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
             assert_eq!(out.stdout, &body[..not_found.len()]);
             assert!(!String::from_utf8_lossy(&out.stdout).ends_with("</html>\n"));
         }
-        _ => common::say_past_capture("skipping curl's view of listing 20-7 as printed: no curl"),
+        _ => kit::skip::cannot_run("curl's view of listing 20-7 as printed", "no curl"),
     }
 }

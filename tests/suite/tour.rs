@@ -4,7 +4,10 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(target_os = "linux")]
+use std::path::PathBuf;
+#[cfg(target_os = "linux")]
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
@@ -203,9 +206,10 @@ fn check_shows_the_compiler_output_of_a_project_that_does_not_build() {
         ));
 }
 
+/// Linux only: the test makes a network of its own for the tour.
+#[cfg(target_os = "linux")]
 #[test]
 fn run_with_the_port_in_use_says_what_holds_it() {
-    #[cfg(target_os = "linux")]
     if companion::linux::can_isolate() {
         // Both ways of finding the holder: the Linux module's, and the portable
         // path's socket table (CH20_HARNESS=portable).
@@ -214,8 +218,9 @@ fn run_with_the_port_in_use_says_what_holds_it() {
         }
         return;
     }
-    common::say_past_capture(
-        "skipping the port-in-use test: it needs a network namespace of its own",
+    kit::skip::cannot_run(
+        "tour::run_with_the_port_in_use_says_what_holds_it",
+        "it needs a network namespace of its own",
     );
 }
 
@@ -255,15 +260,17 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
     .unwrap_or_else(|_| panic!("with the {harness} harness"));
 }
 
+/// Linux only: the test makes a network of its own for the tour.
+#[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_stops_the_server_the_tour_started() {
-    #[cfg(target_os = "linux")]
     if companion::linux::can_isolate() {
         interrupt_the_tour_mid_session();
         return;
     }
-    common::say_past_capture(
-        "skipping the ctrl-C test: it needs a network namespace of its own (Linux)",
+    kit::skip::cannot_run(
+        "tour::ctrl_c_stops_the_server_the_tour_started",
+        "it needs a network namespace of its own",
     );
 }
 

@@ -12,6 +12,7 @@ pub mod normalize;
 pub mod projects;
 pub mod readme;
 pub mod records;
+pub mod skip;
 pub mod toolchain;
 
 #[cfg(target_os = "linux")]
@@ -229,11 +230,6 @@ pub fn wait_until(bound: std::time::Duration, mut done: impl FnMut() -> bool) ->
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
-
-/// Said by a claim about a server's threads where the harness cannot count
-/// them.
-pub const NO_THREAD_COUNT: &str = "skipping a claim about threads: the harness counts a \
-     server's threads only on Linux, outside CH20_HARNESS=portable";
 
 /// The `fn main` of a main.rs, from its first line to its closing brace.
 pub fn main_fn(text: &str) -> &str {

@@ -160,14 +160,17 @@ fn check_it(name: &str, mistake: &Mistake) -> Checked {
     }
 }
 
+/// The corpus: each project a test (with the attributes written before
+/// it, such as a `cfg`), and all of them in [`corpus`].
 macro_rules! corpus {
-    ($($name:ident: Mistake { $($field:ident: $value:expr),* $(,)? },)*) => {
+    ($($(#[$attr:meta])* $name:ident: Mistake { $($field:ident: $value:expr),* $(,)? },)*) => {
         /// Every project of the corpus, by name.
         fn corpus() -> Vec<(&'static str, Mistake)> {
             vec![$((stringify!($name), Mistake { $($field: $value,)* ..Mistake::NONE }),)*]
         }
 
         $(
+            $(#[$attr])*
             #[test]
             fn $name() {
                 run(stringify!($name));
@@ -183,10 +186,12 @@ fn run(name: &str) {
         .into_iter()
         .find(|(n, _)| *n == name)
         .expect("a project of the corpus");
-    if mistake.linux_only && companion::server::portable_only() {
-        kit::say_past_capture(&format!(
-            "skipping check::mistakes::{name}: only Linux caps a reader's server's memory"
-        ));
+    if mistake.linux_only
+        && kit::skip::on_the_portable_path(
+            &format!("check::mistakes::{name}"),
+            "only the Linux path caps a reader's server's memory",
+        )
+    {
         return;
     }
     let checked = check_it(name, &mistake);
@@ -499,6 +504,8 @@ corpus! {
             assert!(!r.chapters_line);
         },
     },
+    // Only Linux caps a reader's server's memory.
+    #[cfg(target_os = "linux")]
     spawns_threads_without_end: Mistake {
         what: "spawns threads in a loop that never ends",
         step: "listing-21-05",
@@ -831,11 +838,7 @@ fn have(program: &str, test: &str) -> bool {
         .output()
         .is_ok();
     if !here {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: {program} is not installed, and CI installs it"
-        );
-        kit::say_past_capture(&format!("skipping {test}: {program} is not installed"));
+        kit::skip::cannot_run(test, &format!("{program} is not installed"));
     }
     here
 }
