@@ -1,7 +1,7 @@
-//! Today's edition (chapter 21, Rust 2024) against the book's own files in
-//! ../shared/current-edition/: each stage is the book's listing file,
-//! cleaned as the book cleans it before compiling it; the text shows exactly
-//! the steps we have; and every position and code the book's `output.txt`
+//! Today's edition (chapter 21, Rust 2024) against the book's own files,
+//! carried in tests/book/current-edition/ (`kit::book_data`): each stage is
+//! the book's listing file, cleaned as the book cleans it before compiling
+//! it; the text shows exactly the steps we have; and every position and code the book's `output.txt`
 //! prints is what rustc says of our stage.
 
 use kit::facts::{BuildFacts, StepFacts};
@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::common;
 use companion::registry::{find, BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
 
-/// The book's listing folders for the chapter, in ../shared/.
+/// The book's listing folders for the chapter, in tests/book/.
 const LISTINGS: &str = "current-edition/listings/ch21-web-server";
 
 fn edition_2024() -> impl Iterator<Item = &'static Step> {
@@ -39,11 +39,7 @@ fn clean_drops_anchor_and_snip_lines_and_keeps_the_blank_lines_around_them() {
 
 #[test]
 fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_character() {
-    let Some(shared) = common::shared_dir(
-        "every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_character",
-    ) else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let (mut compared, mut explained) = (0, 0);
     for step in edition_2024() {
         if let Files::Page(file) = step.files {
@@ -62,7 +58,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
         let main = common::read_repo(&step.main_rs());
         let main = match step.lib_rs() {
             Some(lib) => {
-                let theirs = common::read_shared(&shared, &format!("{folder}/lib.rs"));
+                let theirs = common::read_book(&format!("{folder}/lib.rs"));
                 assert_eq!(
                     common::read_repo(&lib),
                     common::clean(&theirs, true),
@@ -75,10 +71,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
             }
             None => main,
         };
-        let theirs = common::clean(
-            &common::read_shared(&shared, &format!("{folder}/main.rs")),
-            false,
-        );
+        let theirs = common::clean(&common::read_book(&format!("{folder}/main.rs")), false);
         // Where the book's file runs ahead of the text, the difference is
         // exactly the one the registry names.
         match FILE_DIFFERENCES.iter().find(|d| d.step == step.name) {
@@ -106,7 +99,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
 }
 
 /// The listing folders the chapter's online text includes code or output
-/// from, in ../shared/current-edition/src/ch21-*.md.
+/// from, in tests/book/current-edition/src/ch21-*.md.
 fn folders_the_text_shows(shared: &Path) -> BTreeSet<String> {
     let include =
         regex::Regex::new(r"\{\{#(?:rustdoc_)?include \.\./listings/ch21-web-server/([^/]+)/")
@@ -126,11 +119,7 @@ fn folders_the_text_shows(shared: &Path) -> BTreeSet<String> {
 
 #[test]
 fn the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others() {
-    let Some(shared) =
-        common::shared_dir("the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others")
-    else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let shown = folders_the_text_shows(&shared);
     let ours: BTreeSet<String> = edition_2024()
         .filter(|s| !matches!(s.files, Files::Page(_)))
@@ -198,11 +187,7 @@ fn read_output(text: &str) -> BookOutput {
 
 #[test]
 fn every_output_txt_of_the_book_is_what_rustc_says_of_our_stage() {
-    let Some(shared) =
-        common::shared_dir("every_output_txt_of_the_book_is_what_rustc_says_of_our_stage")
-    else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let mut outputs = 0;
     let mut positions = 0;
     for step in edition_2024() {
@@ -295,15 +280,7 @@ fn the_full_code_printed_at_the_end_keeps_the_option_worker_that_listing_21_25_l
 
 #[test]
 fn figure_21_1_shows_port_8080_while_every_listing_binds_7878() {
-    let Some(shared) =
-        common::shared_dir("figure_21_1_shows_port_8080_while_every_listing_binds_7878")
-    else {
-        return;
-    };
-    let intro = common::read_shared(
-        &shared,
-        "current-edition/src/ch21-00-final-project-a-web-server.md",
-    );
+    let intro = common::read_book("current-edition/src/ch21-00-final-project-a-web-server.md");
     let alt = intro
         .lines()
         .find(|l| l.contains("trpl21-01.png"))
@@ -348,11 +325,7 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
     // `-A unused_variables -A dead_code`; ours with the pinned rustc and no
     // such flags. Pin how many of the book's headlines we reproduce word for
     // word, and what differs, as the reader sees it on the editions page.
-    let Some(shared) =
-        common::shared_dir("our_compiler_headlines_against_the_books_taken_with_a_newer_rustc")
-    else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let mut report = String::new();
     let (mut same, mut total) = (0, 0);
     for step in edition_2024() {
@@ -414,18 +387,14 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
 /// requests) and has no `output.txt`, shows `dead_code` warnings.
 #[test]
 fn the_books_output_files_leave_out_two_lints_that_its_listing_21_20_output_shows() {
-    let Some(shared) = common::shared_dir(
-        "the_books_output_files_leave_out_two_lints_that_its_listing_21_20_output_shows",
-    ) else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     common::facts::book_outputs_leave_out_unused_and_dead_code(edition_2024().map(|step| {
         (
             step,
             shared.join(format!("{LISTINGS}/{}/output.txt", book_folder(step))),
         )
     }));
-    let text = common::read_shared(&shared, Track::Edition2024.seed());
+    let text = common::read_book(Track::Edition2024.seed());
     let by_hand = text
         .split("<!-- manual-regeneration\ncd listings/ch21-web-server/listing-21-20\n")
         .nth(1)

@@ -1,4 +1,4 @@
-//! The print edition's own listing files (../shared/print-edition-listings/:
+//! The print edition's own listing files (tests/book/print-edition-listings/:
 //! the book's repository at the commit whose text is the print edition):
 //! every main-line stage is the book's file for its step, cleaned as the
 //! book cleans it before compiling it, to the character, except where
@@ -36,11 +36,7 @@ fn main_fn_is_the_function_and_nothing_around_it() {
 
 #[test]
 fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
-    let Some(shared) =
-        common::shared_dir("every_main_line_stage_is_the_print_editions_own_file_or_says_why_not")
-    else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let mut identical = 0;
     let mut explained = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
@@ -107,11 +103,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
 /// under listing 20-20, which has no `output.txt`, shows `dead_code`.
 #[test]
 fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_shows() {
-    let Some(shared) = common::shared_dir(
-        "the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_shows",
-    ) else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     common::facts::book_outputs_leave_out_unused_and_dead_code(
         STEPS
             .iter()
@@ -123,6 +115,6 @@ fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_show
                 )
             }),
     );
-    let text = common::read_shared(&shared, Track::Print2021.seed());
+    let text = common::read_book(Track::Print2021.seed());
     assert!(text.contains("warning: field is never read: `workers`"));
 }

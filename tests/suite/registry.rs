@@ -1,6 +1,6 @@
 //! The step registry in `src/registry/` is the one list of steps: it must
 //! agree with Cargo.toml's bins, with the files in `stages/`, and with the
-//! chapter's own step list in ../shared/STAGES.md.
+//! chapter's own step list in STAGES.md (tests/book/).
 
 use crate::common;
 use kit::facts::StepFacts;
@@ -94,8 +94,9 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
         "{}",
         lib_target.src_path
     );
-    // Ours has the tour as its only bin, and the benchmark (not a default
-    // member) its own: every step is in the stages'.
+    // Ours has the tour as its only bin, the test kit its extractor of the
+    // book's data, and the benchmark (not a default member) its own: every
+    // step is in the stages'.
     let ours: Vec<(&str, &str)> = metadata
         .packages
         .iter()
@@ -107,7 +108,14 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
                 .map(move |t| (p.name.as_str(), t.name.as_str()))
         })
         .collect();
-    assert_eq!(ours, [("rust-book-ch20", "tour"), ("bench", "bench")]);
+    assert_eq!(
+        ours,
+        [
+            ("rust-book-ch20", "tour"),
+            ("companion-kit", "extract-book"),
+            ("bench", "bench")
+        ]
+    );
     assert!(
         !default.contains(&"bench"),
         "cargo test must not build the benchmark"
@@ -348,10 +356,7 @@ fn stages_md_rows(stages_md: &str) -> Vec<(String, String, u32, bool)> {
 
 #[test]
 fn registry_lists_every_step_of_stages_md_in_order() {
-    let Some(shared) = common::shared_dir("registry_lists_every_step_of_stages_md_in_order") else {
-        return;
-    };
-    let rows = stages_md_rows(&common::read_shared(&shared, "STAGES.md"));
+    let rows = stages_md_rows(&common::read_book("STAGES.md"));
     assert_eq!(rows.len(), 31, "STAGES.md step table");
     // STAGES.md maps the main line, the print edition's steps; the other
     // printings' steps follow them in the registry.
@@ -385,13 +390,8 @@ fn registry_lists_every_step_of_stages_md_in_order() {
 
 #[test]
 fn registry_print_lines_point_at_the_chapters_filename_lines() {
-    let Some(shared) =
-        common::shared_dir("registry_print_lines_point_at_the_chapters_filename_lines")
-    else {
-        return;
-    };
     for step in STEPS {
-        let seed = common::read_shared(&shared, step.track.seed());
+        let seed = common::read_book(step.track.seed());
         let lines: Vec<&str> = seed.lines().collect();
         // The worked exercises are ours: the chapter prints none of them.
         assert_eq!(
@@ -557,11 +557,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
 
 #[test]
 fn the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning() {
-    let Some(shared) = common::shared_dir(
-        "the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning",
-    ) else {
-        return;
-    };
+    let shared = common::book_data::book_dir();
     let listings = shared.join("current-edition/listings/ch21-web-server");
     let mut files = Vec::new();
     for entry in std::fs::read_dir(listings).unwrap().flatten() {

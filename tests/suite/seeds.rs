@@ -1,7 +1,7 @@
 //! Each stage is the book's listing file. Where the chapter prints a file
 //! whole, the stage is that text; where it prints part of one (`--snip--`),
-//! every printed part is in the stage, in order. Reads ../shared/seeds/ and
-//! skips where it is absent.
+//! every printed part is in the stage, in order. Reads the texts' facts
+//! that the repository carries (`tests/book/seeds/`, `kit::book_data`).
 
 use crate::common;
 
@@ -116,12 +116,7 @@ const PRINTED_WHOLE: &[(&str, &str)] = &[
 
 #[test]
 fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
-    let Some(shared) =
-        common::shared_dir("every_printed_part_of_a_listing_is_in_its_stage_in_order")
-    else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let seed = common::read_book(Track::Print2021.seed());
     let mut parts = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
         for &n in step.print_blocks {
@@ -153,11 +148,7 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
 
 #[test]
 fn files_the_chapter_prints_whole_are_our_stage_files() {
-    let Some(shared) = common::shared_dir("files_the_chapter_prints_whole_are_our_stage_files")
-    else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let seed = common::read_book(Track::Print2021.seed());
     for &(name, printed_name) in PRINTED_WHOLE {
         let step = registry::find(name).unwrap();
         let (_, printed) = step
@@ -200,7 +191,6 @@ fn stage_without_scaffold(code: &str) -> String {
 /// The full files that the online edition (seed 001) prints for the
 /// shutdown steps, in the order it prints them: (file name, text).
 fn online_files(seed: &str) -> Vec<(String, String)> {
-    let code_start = Regex::new(r"^(use |pub |impl |struct |type |fn |mod |#|\}|//|\s|$)").unwrap();
     let lines: Vec<&str> = seed.lines().collect();
     let mut files = Vec::new();
     let mut i = 0;
@@ -209,12 +199,7 @@ fn online_files(seed: &str) -> Vec<(String, String)> {
             i += 1;
             continue;
         };
-        let mut j = i + 2;
-        while j < lines.len()
-            && !(lines[j].is_empty() && j + 1 < lines.len() && !code_start.is_match(lines[j + 1]))
-        {
-            j += 1;
-        }
+        let j = kit::book_data::online_code_end(&lines, i + 2);
         files.push((name.to_string(), lines[i + 2..j].join("\n") + "\n"));
         i = j;
     }
@@ -223,12 +208,7 @@ fn online_files(seed: &str) -> Vec<(String, String)> {
 
 #[test]
 fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
-    let Some(shared) = common::shared_dir(
-        "shutdown_steps_are_the_online_editions_full_files_character_for_character",
-    ) else {
-        return;
-    };
-    let files = online_files(&common::read_shared(&shared, Track::Online.seed()));
+    let files = online_files(&common::read_book(Track::Online.seed()));
     let lib_of = [
         "listing-20-22",
         "no-listing-04-update-worker-definition",
@@ -263,12 +243,7 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
 
 #[test]
 fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
-    let Some(shared) =
-        common::shared_dir("the_online_editions_full_final_code_is_no_listing_07_final_code")
-    else {
-        return;
-    };
-    let files = online_files(&common::read_shared(&shared, Track::Online.seed()));
+    let files = online_files(&common::read_book(Track::Online.seed()));
     let step = registry::find("no-listing-07-final-code").unwrap();
     assert_eq!(files[7].0, "src/main.rs");
     assert_eq!(
@@ -282,36 +257,21 @@ fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
 /// that seed has lost its indentation and blank lines, so the file ends
 /// where the braces balance and the next line is no Rust item.
 fn print_2018_block(seed: &str, n: u32) -> (String, String) {
-    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"^(use .*;|pub (struct|fn|enum) .*|type \w+ = .*;|enum \w+ \{|struct \w+ \{|impl\b.*\{|fn \w+.*\{|// .*|#\[.*)$",
-        )
-        .unwrap()
-    });
-    let item = &*ITEM;
     let lines: Vec<&str> = seed.lines().collect();
     let name = lines[n as usize - 1]
         .strip_prefix("Filename: ")
         .expect("a Filename: line");
-    let mut depth = 0i32;
-    let mut code = String::new();
-    for line in &lines[n as usize..] {
-        if depth == 0 && !item.is_match(line) {
-            break;
-        }
-        depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
-        code.push_str(line);
-        code.push('\n');
-    }
+    let end = kit::book_data::code_2018_end(&lines, n as usize);
+    let code: String = lines[n as usize..end]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     (name.to_string(), code)
 }
 
 #[test]
 fn the_2018_printings_files_are_our_2018_stages() {
-    let Some(shared) = common::shared_dir("the_2018_printings_files_are_our_2018_stages") else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2018.seed());
+    let seed = common::read_book(Track::Print2018.seed());
     let mut compared = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2018) {
         for &n in step.print_blocks {
@@ -356,12 +316,7 @@ fn the_2018_steps_before_listing_20_25_serve_without_its_two_connection_limit() 
 
 #[test]
 fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
-    let Some(shared) = common::shared_dir(
-        "listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover",
-    ) else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let seed = common::read_book(Track::Print2021.seed());
     let (_, printed) = print_block(
         &seed,
         registry::find("listing-20-07").unwrap().print_blocks[0],
@@ -378,12 +333,7 @@ fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
 
 #[test]
 fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
-    let Some(shared) =
-        common::shared_dir("listing_20_24_as_printed_words_the_shutdown_line_differently")
-    else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let seed = common::read_book(Track::Print2021.seed());
     let (_, printed) = print_block(
         &seed,
         registry::find("listing-20-24").unwrap().print_blocks[0],
@@ -398,10 +348,7 @@ fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
 
 #[test]
 fn every_known_print_difference_is_real() {
-    let Some(shared) = common::shared_dir("every_known_print_difference_is_real") else {
-        return;
-    };
-    let seed = common::read_shared(&shared, Track::Print2021.seed());
+    let seed = common::read_book(Track::Print2021.seed());
     for d in PRINT_DIFFERENCES {
         let step = registry::find(d.step).unwrap();
         let printed: String = step
@@ -469,14 +416,11 @@ fn headings_in(text: &str) -> Vec<(u32, String)> {
 
 #[test]
 fn the_headings_the_check_names_are_the_chapters() {
-    let Some(shared) = common::shared_dir("the headings of the listings") else {
-        return;
-    };
     for (track, seed) in [
         (Track::Print2021, Track::Print2021.seed()),
         (Track::Edition2024, Track::Edition2024.seed()),
     ] {
-        let found = headings_in(&common::read_shared(&shared, seed));
+        let found = headings_in(&common::read_book(seed));
         assert_eq!(found.len(), 25, "{seed}: {found:?}");
         for (n, heading) in found {
             assert_eq!(
@@ -486,5 +430,72 @@ fn the_headings_the_check_names_are_the_chapters() {
                 track.chapter()
             );
         }
+    }
+}
+
+#[test]
+fn a_texts_facts_keep_code_and_numbers_at_their_lines_and_no_prose() {
+    let text = "# Title\n\nA paragraph of prose.\n\nFilename: src/main.rs\n\n```rust\nfn main() {}\n```\n\nListing 21-1: What it does\n\nMore prose.\n{{#include ../listings/x/y.rs}}\n";
+    assert_eq!(
+        kit::book_data::facts_of(text),
+        "# Title\n\n…\n\nFilename: src/main.rs\n\n```rust\nfn main() {}\n```\n\nListing 21-1: …\n\n…\n{{#include ../listings/x/y.rs}}\n"
+    );
+    // Unfenced code after a `Filename:` line, as the online edition prints
+    // it, and as the 2018 printing does.
+    let online = "Filename: src/lib.rs\n\nuse std::thread;\n\nimpl A {\n}\n\nSome prose after.\n";
+    assert_eq!(
+        kit::book_data::facts_of(online),
+        "Filename: src/lib.rs\n\nuse std::thread;\n\nimpl A {\n}\n\n…\n"
+    );
+    let printed_2018 =
+        "Filename: src/lib.rs\nuse std::thread;\nstruct A {\nb: u8,\n}\nProse after.\n";
+    assert_eq!(
+        kit::book_data::facts_of(printed_2018),
+        "Filename: src/lib.rs\nuse std::thread;\nstruct A {\nb: u8,\n}\n…\n"
+    );
+}
+
+/// `tests/book/` is what the extractor makes of the team's `../shared/`
+/// (`cargo run -p companion-kit --bin extract-book` writes it anew). On
+/// demand, where `../shared/` is beside the repository.
+#[test]
+#[ignore = "needs ../shared/ beside the repository: cargo test --test suite -- --ignored book_data"]
+fn the_book_data_is_what_the_extractor_makes_of_shared() {
+    let shared = companion::compile::root().join("../shared");
+    assert!(
+        shared.join("STAGES.md").is_file(),
+        "no ../shared/ beside the repository"
+    );
+    let fresh = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("book-data");
+    let _ = std::fs::remove_dir_all(&fresh);
+    kit::book_data::extract(&shared, &fresh).unwrap();
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut found = Vec::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(at) = dirs.pop() {
+            for entry in std::fs::read_dir(&at).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let rel = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    if rel != "README.md" {
+                        found.push((rel, std::fs::read(&path).unwrap()));
+                    }
+                }
+            }
+        }
+        found.sort();
+        found
+    };
+    let (made, committed) = (files(&fresh), files(&kit::book_data::book_dir()));
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&made), names(&committed));
+    for ((name, a), (_, b)) in made.iter().zip(&committed) {
+        assert!(a == b, "tests/book/{name} is not what the extractor makes");
     }
 }

@@ -1,12 +1,13 @@
 //! The test kit: what only the tests need, kept out of the library
 //! (`companion`). The suite's helpers are here (reading the repository and
-//! `../shared/`, pinning a snapshot, the stages built once, a server
+//! the book's data in `tests/book/`, pinning a snapshot, the stages built once, a server
 //! started from a step); so are the recorded stage builds ([`records`]),
 //! the snapshots' rustc check ([`toolchain`]), README's table of steps
 //! ([`readme`]), what the walkthrough says of the registry ([`book`]), and,
 //! on Linux, what the tests do with processes and networks ([`linux`]).
 
 pub mod book;
+pub mod book_data;
 pub mod facts;
 pub mod normalize;
 pub mod projects;
@@ -25,25 +26,11 @@ use std::path::PathBuf;
 /// book's `use hello::ThreadPool;` then reaches the step's `lib.rs`.
 pub use companion::registry::SCAFFOLD;
 
-/// `../shared/`, which holds the chapter's seeds and STAGES.md. It exists
-/// for the team and CI, not for users: `None` (after saying so) where it is
-/// absent, so that the tests that read it skip instead of failing.
-pub fn shared_dir(test: &str) -> Option<PathBuf> {
-    let dir = companion::compile::root().join("../shared");
-    if dir.join("STAGES.md").is_file() {
-        Some(dir)
-    } else {
-        say_past_capture(&format!(
-            "skipping {test}: ../shared/ (the chapter's seeds) is not beside this repository"
-        ));
-        None
-    }
-}
-
-/// A file of `../shared/`, read whole.
-pub fn read_shared(shared: &std::path::Path, rel: &str) -> String {
-    std::fs::read_to_string(shared.join(rel))
-        .unwrap_or_else(|e| panic!("reading ../shared/{rel}: {e}"))
+/// A file of the book's data in `tests/book/` (see [`book_data`]), read
+/// whole: `rel` as `../shared/` names it (`seeds/002_....txt`).
+pub fn read_book(rel: &str) -> String {
+    let path = book_data::book_dir().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 /// A file of this repository, read whole.
