@@ -415,7 +415,9 @@ fn runs_like(
 }
 
 /// Run `exe` with `args` from the repository root, for at most 30 s (a
-/// command of the chapter's size ends in well under a second).
+/// command of the chapter's size ends in well under a second). Its output
+/// is read while it runs: a program that prints more than a pipe holds
+/// would otherwise block on its next write and never end.
 fn run_command(exe: &Path, args: &[&str]) -> Result<Ran> {
     const BOUND: Duration = Duration::from_secs(30);
     let mut child = Command::new(exe)
@@ -426,10 +428,21 @@ fn run_command(exe: &Path, args: &[&str]) -> Result<Ran> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(Error::run(exe.display()))?;
+    let read_all = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read_all(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read_all(child.stderr.take().map(|p| Box::new(p) as _));
     let deadline = Instant::now() + BOUND;
-    loop {
+    let status = loop {
         match child.try_wait().map_err(Error::run(exe.display()))? {
-            Some(_) => break,
+            Some(status) => break status,
             None if Instant::now() > deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -440,14 +453,15 @@ fn run_command(exe: &Path, args: &[&str]) -> Result<Ran> {
             }
             None => thread::sleep(Duration::from_millis(20)),
         }
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(Error::run(exe.display()))?;
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    // What it printed on stderr is not compared; read only so that it
+    // cannot block.
+    let _ = stderr.join();
     Ok(Ran {
-        stdout: out.stdout,
-        code: out.status.code(),
-        status: out.status.to_string(),
+        stdout,
+        code: status.code(),
+        status: status.to_string(),
     })
 }
 

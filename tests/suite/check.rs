@@ -181,6 +181,35 @@ fn a_command_step_is_run_as_a_command() {
     );
 }
 
+#[test]
+fn a_command_that_prints_more_than_a_pipe_holds_is_read_to_its_end() {
+    // A megabyte on stdout before the step's own work: 16 times what a
+    // pipe holds. Read only once the program ended, it would block on a
+    // full pipe and be told it "did not end within 30 s".
+    let dir = edited_project(
+        "command-prints-a-megabyte",
+        "beyond-05-pool-for-other-work",
+        &["src/main.rs"],
+        |main| {
+            main.replacen(
+                "fn main() -> ExitCode {\n",
+                "fn main() -> ExitCode {\n    print!(\"{}\", \"x\".repeat(1 << 20));\n",
+                1,
+            )
+        },
+    );
+    let verdicts = evaluate("beyond-05", &dir).unwrap();
+    let text = lines("beyond-05", &verdicts);
+    assert!(
+        text.starts_with("✗ `cargo run -- stages` prints "),
+        "the program's output was compared, not its hanging: {text}"
+    );
+    assert!(
+        text.contains("✓ it ends as beyond-05-pool-for-other-work does (exit status: 0)\n"),
+        "{text}"
+    );
+}
+
 /// Where a project is, found, and why.
 fn locate(dir: &Path) -> check::Located {
     check::locate(&Project::open(dir).unwrap()).unwrap()
