@@ -7,33 +7,35 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::thread;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use rustix::fs::{Mode, OFlags};
+use rustix::process::{self, Resource, Rlimit, Signal};
+use rustix::thread::{self, LinkNameSpaceType, UnshareFlags};
 
 /// The command for a server that starts in a network of its own: between
 /// fork and exec the child does what `unshare -rn` and `ip link set lo up`
 /// do (a user namespace that maps us to root, so no privilege is needed,
 /// and in it a network namespace whose loopback is brought up), so that the
 /// child's pid is the server's and no helper program runs per server.
-pub fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
+pub(crate) fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
     // Prepared before the fork: the child may only make async-signal-safe
     // calls, which rules out allocating.
-    // SAFETY: geteuid and getegid cannot fail and touch no memory.
-    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
-    let uid_map = format!("0 {uid} 1");
-    let gid_map = format!("0 {gid} 1");
+    let uid_map = format!("0 {} 1", process::geteuid().as_raw());
+    let gid_map = format!("0 {} 1", process::getegid().as_raw());
     let mut command = Command::new(exe);
     // SAFETY: the closure only makes system calls (unshare, open, write,
-    // close, socket, ioctl) on memory prepared above.
+    // close, socket, ioctl) on memory prepared above. Unsharing the user
+    // and network namespaces leaves the file table shared, which is what
+    // `unshare_unsafe` asks us to mind.
     unsafe {
         command.pre_exec(move || {
-            if libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) != 0 {
-                return Err(io::Error::last_os_error());
-            }
+            thread::unshare_unsafe(UnshareFlags::NEWUSER | UnshareFlags::NEWNET)?;
             write_own_proc_file(c"/proc/self/setgroups", b"deny")?;
             write_own_proc_file(c"/proc/self/uid_map", uid_map.as_bytes())?;
             write_own_proc_file(c"/proc/self/gid_map", gid_map.as_bytes())?;
@@ -44,24 +46,61 @@ pub fn isolated_command(exe: impl AsRef<std::ffi::OsStr>) -> Command {
 }
 
 /// Write `content` to a file of /proc with bare system calls (safe between
-/// fork and exec).
+/// fork and exec). The kernel takes a map in one write or not at all.
 fn write_own_proc_file(path: &std::ffi::CStr, content: &[u8]) -> io::Result<()> {
-    // SAFETY: path is a NUL-terminated string; the descriptor is closed
-    // before returning.
-    unsafe {
-        let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        let written = libc::write(fd, content.as_ptr().cast(), content.len());
-        let result = if written == content.len() as isize {
-            Ok(())
-        } else {
-            Err(io::Error::last_os_error())
-        };
-        libc::close(fd);
-        result
+    let fd = rustix::fs::open(path, OFlags::WRONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let written = rustix::io::write(&fd, content)?;
+    if written == content.len() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::WriteZero,
+            "the kernel took part of a namespace's map",
+        ))
     }
+}
+
+/// The network namespace of a process, held open: a thread of its own
+/// joins it to reach what listens there, and so does a program started to
+/// talk to it (between fork and exec), while the caller's threads stay in
+/// their own network.
+pub(crate) struct NetworkOf(Arc<OwnedFd>);
+
+impl NetworkOf {
+    /// The network of process `pid`.
+    pub(crate) fn process(pid: u32) -> io::Result<NetworkOf> {
+        let ns = File::open(format!("/proc/{pid}/ns/net"))?;
+        Ok(NetworkOf(Arc::new(ns.into())))
+    }
+
+    /// Run `f` on a thread of its own that has joined this network.
+    pub(crate) fn reach<T: Send>(&self, f: impl FnOnce() -> T + Send) -> io::Result<T> {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    enter(&self.0)?;
+                    Ok(f())
+                })
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// Have the process `command` starts join this network before it runs.
+    pub(crate) fn join_in(&self, command: &mut Command) {
+        let ns = Arc::clone(&self.0);
+        // SAFETY: setns is a bare system call on a descriptor the closure
+        // keeps open.
+        unsafe {
+            command.pre_exec(move || enter(&ns));
+        }
+    }
+}
+
+/// Move the calling thread into the network namespace `ns`.
+fn enter(ns: &OwnedFd) -> io::Result<()> {
+    thread::move_into_link_name_space(ns.as_fd(), Some(LinkNameSpaceType::Network))?;
+    Ok(())
 }
 
 /// Bring up the loopback of the calling thread's network (a new network
@@ -128,36 +167,22 @@ fn probe_isolation() -> io::Result<()> {
                     "a process in a network of its own did not start",
                 ));
             }
-            thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10));
         }
-        thread::spawn(move || enter_network_of(pid))
-            .join()
-            .map_err(|_| io::Error::other("probe thread panicked"))?
+        NetworkOf::process(pid)?.reach(|| ())
     })();
     let _ = child.kill();
     let _ = child.wait();
     result
 }
 
-/// Move the calling thread into the network namespace of process `pid`.
-pub fn enter_network_of(pid: u32) -> io::Result<()> {
-    let ns = File::open(format!("/proc/{pid}/ns/net"))?;
-    // SAFETY: setns only reads the descriptor, which stays open for the call.
-    let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
 /// Have the kernel kill the server if the thread that started it goes away
 /// without stopping it (a test thread that is itself killed, say).
 pub fn kill_with_this_thread(command: &mut Command) {
-    // SAFETY: prctl is async-signal-safe and touches no memory of ours.
+    // SAFETY: prctl is a bare system call that touches no memory of ours.
     unsafe {
         command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            process::set_parent_process_death_signal(Some(Signal::KILL))?;
             Ok(())
         });
     }
@@ -167,17 +192,15 @@ pub fn kill_with_this_thread(command: &mut Command) {
 /// reader's server that allocates or spawns threads without end then fails
 /// to (and says so) before it takes the machine's memory.
 pub fn limit_address_space(command: &mut Command, bytes: u64) {
-    // SAFETY: setrlimit is async-signal-safe and reads only the limit,
+    let limit = Rlimit {
+        current: Some(bytes),
+        maximum: Some(bytes),
+    };
+    // SAFETY: setrlimit is a bare system call that reads only the limit,
     // which the closure owns.
     unsafe {
         command.pre_exec(move || {
-            let limit = libc::rlimit {
-                rlim_cur: bytes,
-                rlim_max: bytes,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(io::Error::last_os_error());
-            }
+            process::setrlimit(Resource::As, limit)?;
             Ok(())
         });
     }
@@ -246,12 +269,9 @@ pub fn listening(pid: u32, own_network: bool) -> bool {
     }
     // A scratch thread asks from inside the server's network, which the
     // calling thread enters only once the server is ready.
-    thread::scope(|scope| {
-        scope
-            .spawn(|| enter_network_of(pid).is_ok() && listener_inode().is_ok_and(|i| i.is_some()))
-            .join()
-            .unwrap_or(false)
-    })
+    NetworkOf::process(pid)
+        .and_then(|network| network.reach(listener_inode))
+        .is_ok_and(|inode| inode.is_ok_and(|i| i.is_some()))
 }
 
 /// The socket inode of the listener on 127.0.0.1:7878 (or on every address,
@@ -445,7 +465,7 @@ mod tests {
             eprintln!("skipping: no network namespaces here");
             return;
         }
-        thread::spawn(|| {
+        std::thread::spawn(|| {
             // SAFETY: unshare only changes this thread's namespaces.
             assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
             loopback_up().expect("a private network");

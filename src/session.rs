@@ -4,12 +4,10 @@
 //! this one piece of code.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::registry::{Serves, Step};
-use crate::server::{Ending, Finished, Server, StartError, ADDRESS};
+use crate::server::{Ending, Finished, Server, ADDRESS};
 
 /// How long the chapter's slow request sleeps.
 pub const SLEEP: Duration = Duration::from_secs(5);
@@ -86,12 +84,12 @@ pub struct Exchange {
     pub elapsed: Duration,
 }
 
-/// Send the request for `path` to 127.0.0.1:7878 on a new connection and
-/// read until the server closes it (or `timeout`).
-pub fn exchange(path: &str, timeout: Duration) -> Exchange {
+/// Send the request for `path` to `server` on a new connection and read
+/// until the server closes it (or `timeout`).
+pub fn exchange(server: &Server, path: &str, timeout: Duration) -> Exchange {
     let request = request(path);
     let started = Instant::now();
-    let reply = send_and_read(&request, timeout);
+    let reply = send_and_read(server, &request, timeout);
     Exchange {
         path: path.to_string(),
         request,
@@ -100,10 +98,10 @@ pub fn exchange(path: &str, timeout: Duration) -> Exchange {
     }
 }
 
-/// Open a connection, send `request` (raw bytes), read to the end.
-pub fn send_and_read(request: &[u8], timeout: Duration) -> Reply {
-    let addr: SocketAddr = ADDRESS.parse().unwrap();
-    let mut stream = match TcpStream::connect_timeout(&addr, timeout) {
+/// Open a connection to `server`, send `request` (raw bytes), read to the
+/// end.
+pub fn send_and_read(server: &Server, request: &[u8], timeout: Duration) -> Reply {
+    let mut stream = match server.connect(timeout) {
         Ok(s) => s,
         Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
             return Reply {
@@ -166,16 +164,12 @@ fn end_of(e: &io::Error) -> End {
 /// `GET /` on a new connection, made while a `GET /sleep` sent on another
 /// connection just before it is in progress: whether the server lets the
 /// fast request wait behind the slow one. The `/sleep` connection is sent
-/// first, so the server has accepted it before the fast one.
-pub fn root_behind_sleep() -> io::Result<Exchange> {
-    root_behind_sleep_within(EXCHANGE_TIMEOUT)
-}
-
-/// [`root_behind_sleep`], giving up on `GET /` after `timeout`.
-pub fn root_behind_sleep_within(timeout: Duration) -> io::Result<Exchange> {
-    let mut slow = TcpStream::connect(ADDRESS)?;
+/// first, so the server has accepted it before the fast one; `GET /` is
+/// given up on after `timeout`.
+pub fn root_behind_sleep(server: &Server, timeout: Duration) -> io::Result<Exchange> {
+    let mut slow = server.connect(timeout)?;
     slow.write_all(&request("/sleep"))?;
-    Ok(exchange("/", timeout))
+    Ok(exchange(server, "/", timeout))
 }
 
 /// One thing a session does.
@@ -253,22 +247,6 @@ pub trait Observer {
 
 impl Observer for () {}
 
-/// Start `exe` (the step's bin) in `cwd`, run the step's session against it,
-/// and stop it.
-pub fn run(step: &'static Step, exe: &Path, cwd: &Path) -> Result<Transcript, StartError> {
-    run_observed(step, exe, cwd, &mut ())
-}
-
-/// [`run`], telling `observer` about each action before and after it.
-pub fn run_observed(
-    step: &'static Step,
-    exe: &Path,
-    cwd: &Path,
-    observer: &mut dyn Observer,
-) -> Result<Transcript, StartError> {
-    run_within(step, exe, cwd, observer, Bounds::GENEROUS)
-}
-
 /// How long a session waits on a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bounds {
@@ -277,10 +255,6 @@ pub struct Bounds {
     /// For the server to exit by itself, once its last connection is
     /// answered.
     pub exit: Duration,
-    /// For the server to listen, once started.
-    pub start: Duration,
-    /// Whether it is a reader's server (see `Server::start_readers`).
-    pub readers: bool,
 }
 
 impl Bounds {
@@ -288,29 +262,23 @@ impl Bounds {
     pub const GENEROUS: Bounds = Bounds {
         reply: EXCHANGE_TIMEOUT,
         exit: EXCHANGE_TIMEOUT,
-        start: crate::server::START_TIMEOUT,
-        readers: false,
     };
 }
 
-/// [`run_observed`], within `bounds`. A server that keeps a request's
-/// connection open without sending a byte has no more requests made to it:
-/// the rest of the script would only wait as long.
-pub fn run_within(
+/// Run `step`'s session against `server` (the step's, or a reader's at that
+/// step), within `bounds`, telling `observer` about each action before and
+/// after it, and stop the server. A server that keeps a request's
+/// connection open without sending a byte has no more requests made to
+/// it: the rest of the script would only wait as long.
+pub fn run(
     step: &'static Step,
-    exe: &Path,
-    cwd: &Path,
-    observer: &mut dyn Observer,
+    server: Server,
     bounds: Bounds,
-) -> Result<Transcript, StartError> {
+    observer: &mut dyn Observer,
+) -> Transcript {
     let serves = step
         .server()
         .unwrap_or_else(|| panic!("{} is not a server", step.name));
-    let mut server = if bounds.readers {
-        Server::start_readers(exe, cwd, bounds.start)?
-    } else {
-        Server::start_within(exe, cwd, bounds.start)?
-    };
     let mut events = Vec::new();
     for action in script(&serves) {
         let silent = |e: &Event| matches!(e, Event::Exchange(x) if x.reply.bytes.is_empty() && x.reply.end == End::TimedOut);
@@ -321,7 +289,7 @@ pub fn run_within(
         let first_new = events.len();
         match action {
             Action::Get(path) => {
-                let x = exchange(path, bounds.reply);
+                let x = exchange(&server, path, bounds.reply);
                 let no_response = x.reply.is_no_response();
                 let refused = x.reply.end == End::Refused;
                 events.push(Event::Exchange(x));
@@ -358,11 +326,11 @@ pub fn run_within(
             observer.after(event);
         }
     }
-    Ok(Transcript {
+    Transcript {
         step: step.name,
         events,
         server: server.finish(),
-    })
+    }
 }
 
 /// Replace the worker id in `Worker N got a job; executing.` lines (which

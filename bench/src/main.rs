@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use companion::registry::{self, Step};
-use companion::server::{Network, Server};
+use companion::server::{Network, Server, ServerCommand};
 
 #[derive(Parser)]
 #[command(about = "Load the chapter's servers and a production server side by side")]
@@ -147,7 +147,10 @@ impl Contender {
         let started = match &self.kind {
             Kind::Step(step) => {
                 let exe = release.join(format!("{}{}", step.name, std::env::consts::EXE_SUFFIX));
-                Server::start_with_args(Network::Shared, &exe, &[], root)
+                ServerCommand::new(&exe)
+                    .current_dir(root)
+                    .network(Network::Shared)
+                    .start()
             }
             Kind::Ceiling(options) => {
                 let mut args = vec!["serve-ceiling"];
@@ -158,7 +161,11 @@ impl Contender {
                     args.push("--keep-alive");
                 }
                 let exe = std::env::current_exe().context("where is this program?")?;
-                Server::start_with_args(Network::Shared, &exe, &args, root)
+                ServerCommand::new(&exe)
+                    .args(args)
+                    .current_dir(root)
+                    .network(Network::Shared)
+                    .start()
             }
         };
         started.with_context(|| format!("{} could not be started", self.name))
@@ -480,7 +487,7 @@ fn measure(
     release: &Path,
     root: &Path,
 ) -> anyhow::Result<Row> {
-    let mut running = server.start(release, root)?;
+    let running = server.start(release, root)?;
     let holders = match mix {
         Mix::SlowClients(k) => Some(slow::hold(k)?),
         _ => None,

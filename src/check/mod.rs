@@ -7,6 +7,7 @@
 
 mod json;
 pub mod judge;
+mod probe;
 mod verdict;
 mod words;
 
@@ -17,7 +18,7 @@ pub use verdict::{
 };
 pub use words::{mark, thousands};
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -26,11 +27,11 @@ use crate::compile::{build_stage, root, BuildReport};
 use crate::reader::detect::{self, Built, Found};
 use crate::reader::Project;
 use crate::registry::{Kind, Outcome, Serves, Step};
-use crate::server::{Network, Server, StartError};
-use crate::session::{self, Bounds, Transcript};
+use crate::server::{ServerCommand, StartError};
+use crate::session::{self, Bounds};
 use crate::{Error, Result};
 
-use judge::{Pages, Ran, SpareRun, Waited};
+use judge::{Pages, Ran};
 
 /// The sum of a check's verdicts, in one sentence.
 pub fn summary(step: &Step, verdicts: &[Verdict]) -> String {
@@ -160,66 +161,24 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     if !misplaced.is_empty() {
         return Ok(misplaced);
     }
-    let ours = build_stage(step)?;
-
-    // The session and, where the step has `/sleep`, the waiting probe, for
-    // both servers: four servers side by side where each gets a network of
-    // its own, so a check takes one `/sleep`, not two.
-    // And a connection that sends nothing, as a browser's spare one, where
-    // the chapter talks about browsers' spare connections: at its first
-    // listing (a line printed for each) and where its server stops after
-    // two connections (the spare one counts).
-    let spare_where_it_matters = step.previous().is_none() || serves.stops_after.is_some();
-    let session_and_probe = |exe: PathBuf, cwd: PathBuf, bounds: Bounds| {
-        move || {
-            let (exe2, cwd2) = (exe.clone(), cwd.clone());
-            let (exe3, cwd3) = (exe.clone(), cwd.clone());
-            let (session, (wait, spare)) = both(
-                move || session::run_within(step, &exe, &cwd, &mut (), bounds),
-                move || {
-                    both(
-                        move || {
-                            serves
-                                .sleep_route
-                                .then(|| root_behind_sleep(&exe2, &cwd2, bounds))
-                        },
-                        move || {
-                            spare_where_it_matters
-                                .then(|| {
-                                    spare_connection(
-                                        &exe3,
-                                        &cwd3,
-                                        bounds,
-                                        serves.stops_after.is_some(),
-                                    )
-                                })
-                                .transpose()
-                        },
-                    )
-                },
-            );
-            ((session, wait), spare)
-        }
-    };
+    let ours = ServerCommand::new(build_stage(step)?).current_dir(root());
+    let yours = ServerCommand::new(theirs)
+        .current_dir(&project.dir)
+        .listen_within(LISTEN_WITHIN)
+        .as_readers();
     let waited = reader_timeout(&serves);
-    let chapters = session_and_probe(ours, root().to_path_buf(), Bounds::GENEROUS);
-    let ((expected, expected_wait, our_spare), ((actual, actual_wait), your_spare)) = both(
-        move || the_chapters(step, chapters),
-        session_and_probe(
-            theirs,
-            project.dir.clone(),
-            Bounds {
-                reply: waited,
-                exit: EXIT_WITHIN,
-                start: LISTEN_WITHIN,
-                readers: true,
-            },
-        ),
+    let readers_bounds = Bounds {
+        reply: waited,
+        exit: EXIT_WITHIN,
+    };
+    let (chapters, probed) = probe::both(
+        || probe::chapters(step, &ours),
+        || probe::probe(step, &yours, readers_bounds),
     );
-    let expected: Transcript = expected?;
+    let expected = chapters.session?;
     // A reader's server that does not start is a verdict, not an error:
     // what it did instead, in words.
-    let actual: Transcript = match actual {
+    let actual = match probed.session {
         Ok(actual) => actual,
         Err(error @ (StartError::PortInUse { .. } | StartError::Io(_))) => return Err(error.into()),
         Err(start) => return Ok(vec![judge::does_not_start(step, &start)]),
@@ -238,165 +197,19 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
         &Pages::in_dir(&project.dir),
     );
     let responds = expected.exchanges().any(|x| !x.reply.bytes.is_empty());
-    let expected_wait = expected_wait.transpose()?;
+    let expected_wait = chapters.waited.transpose()?;
     // A probe that could not start the reader's server (whose session ran)
     // has nothing to say about waiting.
-    if let (Some(expected), Some(Ok(actual)), true) = (&expected_wait, actual_wait, responds) {
+    if let (Some(expected), Some(Ok(actual)), true) = (&expected_wait, probed.waited, responds) {
         verdicts.push(judge::compare_waiting(step, expected, &actual));
     }
     // (The spare connection tells a note at most: a probe that failed
     // tells nothing.)
-    if let (Some(ours), Ok(Some(yours))) = (our_spare, your_spare) {
+    if let (Some(Ok(ours)), Some(Ok(yours))) = (chapters.spare, probed.spare) {
         verdicts.extend(judge::spare_connection(step, &ours, &yours));
     }
     verdicts.extend(judge::notes(step, expected_wait.as_ref()));
     Ok(verdicts)
-}
-
-/// What a server does with a connection that sends nothing (a browser
-/// opens such spare connections beside the one it uses): start it, open a
-/// connection and close its sending side, read until the server is done
-/// with it (so that a panic, printed before the connection is dropped, has
-/// been printed), then ask for `/`.
-///
-/// A server that stops after a number of connections is not asked for
-/// `/`: the chapter's own, whose drop then joins the panicked worker,
-/// panics in turn and may exit before it answers.
-fn spare_connection(exe: &Path, cwd: &Path, bounds: Bounds, stops: bool) -> Result<SpareRun> {
-    use std::io::Read;
-    let mut server = if bounds.readers {
-        Server::start_readers(exe, cwd, bounds.start)?
-    } else {
-        Server::start_within(exe, cwd, bounds.start)?
-    };
-    let spare = (|| {
-        let mut stream = std::net::TcpStream::connect(crate::server::ADDRESS)?;
-        stream.shutdown(std::net::Shutdown::Write)?;
-        stream.set_read_timeout(Some(bounds.reply))?;
-        let mut sink = Vec::new();
-        stream.read_to_end(&mut sink)
-    })();
-    let done = spare.is_ok();
-    // A server that never let go of the spare connection has nothing more
-    // to tell.
-    let then = (done && !stops).then(|| session::exchange("/", bounds.reply).reply);
-    if then
-        .as_ref()
-        .is_some_and(|r| r.is_no_response() || r.end == session::End::Refused)
-    {
-        server.wait_for_exit(session::CRASH_GRACE);
-    }
-    let finished = server.finish();
-    Ok(SpareRun {
-        done,
-        panicked: finished.stderr.contains("panicked"),
-        then,
-        finished,
-    })
-}
-
-/// What the chapter's server of a step did: its session, how long `/`
-/// waited behind `/sleep`, and its spare connection.
-#[derive(Clone)]
-struct Chapters {
-    session: Transcript,
-    waited: Option<Waited>,
-    spare: Option<SpareRun>,
-}
-
-/// The chapter's server's session and probes for `step`, made by `run` the
-/// first time in this process and kept: the step's server does the same
-/// every time, and a watch (or the suite) checks the same step again and
-/// again. A run that fails is not kept.
-#[allow(clippy::type_complexity)]
-fn the_chapters(
-    step: &'static Step,
-    run: impl FnOnce() -> (
-        (
-            std::result::Result<Transcript, StartError>,
-            Option<Result<Waited>>,
-        ),
-        Result<Option<SpareRun>>,
-    ),
-) -> (
-    std::result::Result<Transcript, StartError>,
-    Option<Result<Waited>>,
-    Option<SpareRun>,
-) {
-    type Slot = std::sync::Arc<std::sync::Mutex<Option<Chapters>>>;
-    static KEPT: std::sync::Mutex<Vec<(&'static str, Slot)>> = std::sync::Mutex::new(Vec::new());
-    let slot: Slot = {
-        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-        match kept.iter().find(|(name, _)| *name == step.name) {
-            Some((_, slot)) => slot.clone(),
-            None => {
-                let slot = Slot::default();
-                kept.push((step.name, slot.clone()));
-                slot
-            }
-        }
-    };
-    // Held while the runs are made: a second check of the step waits for
-    // the first one's.
-    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(kept) = slot.as_ref() {
-        return (
-            Ok(kept.session.clone()),
-            kept.waited.clone().map(Ok),
-            kept.spare.clone(),
-        );
-    }
-    let ((session, waited), spare) = run();
-    if let (Ok(session), None | Some(Ok(_))) = (&session, &waited) {
-        *slot = Some(Chapters {
-            session: session.clone(),
-            waited: waited.as_ref().and_then(|w| w.as_ref().ok().cloned()),
-            spare: spare.as_ref().ok().cloned().flatten(),
-        });
-    }
-    (session, waited, spare.ok().flatten())
-}
-
-/// How long `/` waits behind `/sleep` on a fresh server from `exe`, with
-/// the server's threads once it has settled (where the OS tells) and the
-/// workers that said they took the two jobs.
-fn root_behind_sleep(exe: &Path, cwd: &Path, bounds: Bounds) -> Result<Waited> {
-    let server = if bounds.readers {
-        Server::start_readers(exe, cwd, bounds.start)?
-    } else {
-        Server::start_within(exe, cwd, bounds.start)?
-    };
-    let threads = server.thread_count();
-    let elapsed = session::root_behind_sleep_within(bounds.reply)
-        .map_err(Error::run("GET / behind GET /sleep"))?
-        .elapsed;
-    let (_, workers_seen) = session::hide_worker_ids(&server.finish().stdout);
-    Ok(Waited {
-        elapsed,
-        threads,
-        workers_seen,
-    })
-}
-
-/// Run two jobs on threads of their own (each server in its own network
-/// where the machine allows it), side by side; one after the other on the
-/// shared network.
-fn both<A: Send + 'static, B: Send + 'static>(
-    a: impl FnOnce() -> A + Send + 'static,
-    b: impl FnOnce() -> B + Send + 'static,
-) -> (A, B) {
-    fn join<T>(handle: thread::JoinHandle<T>) -> T {
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-    if Network::detect() == Network::Isolated {
-        let (a, b) = (thread::spawn(a), thread::spawn(b));
-        (join(a), join(b))
-    } else {
-        let a = join(thread::spawn(a));
-        (a, join(thread::spawn(b)))
-    }
 }
 
 /// A command step (beyond-05): the reader's program and the step's, run

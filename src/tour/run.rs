@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use companion::compile::{build_stage, failing_stage_build, root};
 use companion::registry::Kind;
+use companion::server::ServerCommand;
 use companion::session::{self, Action, Event, Observer};
 use indicatif::ProgressBar;
 
@@ -79,7 +80,13 @@ pub fn run(input: &str) -> anyhow::Result<ExitCode> {
                  connection each:\n",
                 step.name
             );
-            let transcript = session::run_observed(step, &exe, root(), &mut Spinner::default())?;
+            let server = ServerCommand::new(exe).current_dir(root()).start()?;
+            let transcript = session::run(
+                step,
+                server,
+                session::Bounds::GENEROUS,
+                &mut Spinner::default(),
+            );
             print!("{}", session::render(&transcript));
         }
     }

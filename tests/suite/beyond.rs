@@ -10,15 +10,15 @@ use std::net::{Shutdown, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use companion::server::{Ending, Server, ADDRESS};
+use companion::server::{Ending, Server, ServerCommand};
 use companion::session::{exchange, send_and_read, EXCHANGE_TIMEOUT};
 
 const ROBUST: &str = "beyond-03-no-unwrap";
 
 /// What the server sends back on a connection that sends `bytes`, then
 /// (with `half_close`) says it will send nothing more.
-fn answer_to(bytes: &[u8], half_close: bool) -> Vec<u8> {
-    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+fn answer_to(server: &Server, bytes: &[u8], half_close: bool) -> Vec<u8> {
+    let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
@@ -40,34 +40,34 @@ fn status_line(answer: &[u8]) -> String {
 }
 
 /// One connection of each kind the barrage sends, checked; `i` picks it.
-fn one_connection(i: usize) {
+fn one_connection(server: &Server, i: usize) {
     let hello = include_bytes!("../../hello.html");
     match i % 6 {
         // Closed without a request.
-        0 => drop(TcpStream::connect(ADDRESS).expect("connecting")),
+        0 => drop(server.connect(EXCHANGE_TIMEOUT).expect("connecting")),
         // Bytes that are not UTF-8.
         1 => {
-            let answer = answer_to(b"\xff\xfe\xfd\x00garbage\r\n", false);
+            let answer = answer_to(server, b"\xff\xfe\xfd\x00garbage\r\n", false);
             assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
         }
         // No version.
         2 => {
-            let answer = answer_to(b"GET /\r\n\r\n", false);
+            let answer = answer_to(server, b"GET /\r\n\r\n", false);
             assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
         }
         // A line that does not end (as long as the server reads one).
         3 => {
-            let answer = answer_to(&[b'a'; 8 * 1024], false);
+            let answer = answer_to(server, &[b'a'; 8 * 1024], false);
             assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
         }
         // Half a request, then nothing more.
         4 => {
-            let answer = answer_to(b"GET / HT", true);
+            let answer = answer_to(server, b"GET / HT", true);
             assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
         }
         // A good request.
         _ => {
-            let answer = answer_to(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false);
+            let answer = answer_to(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false);
             assert_eq!(status_line(&answer), "HTTP/1.1 200 OK");
             assert!(answer.ends_with(hello), "the whole page");
         }
@@ -78,20 +78,21 @@ fn one_connection(i: usize) {
 fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_answered() {
     const CLIENTS: usize = 8;
     const EACH: usize = 300;
-    let mut server = common::start(ROBUST);
+    let server = common::start(ROBUST);
     let threads_before = server.thread_count();
     thread::scope(|scope| {
         for client in 0..CLIENTS {
+            let server = &server;
             scope.spawn(move || {
                 for n in 0..EACH {
-                    one_connection(client + n);
+                    one_connection(server, client + n);
                 }
             });
         }
     });
     // 2400 connections, 2000 of them malformed, 400 good ones answered.
     assert!(
-        exchange("/", EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK"),
+        exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK"),
         "the server still answers"
     );
     assert_eq!(server.thread_count(), threads_before, "no worker was lost");
@@ -109,10 +110,11 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
     let server = common::start(ROBUST);
     // Four connections that never send a request take the four workers.
     let idle: Vec<TcpStream> = (0..4)
-        .map(|_| TcpStream::connect(ADDRESS).expect("connecting"))
+        .map(|_| server.connect(EXCHANGE_TIMEOUT).expect("connecting"))
         .collect();
     let started = Instant::now();
     let reply = send_and_read(
+        &server,
         b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
         Duration::from_secs(30),
     );
@@ -135,18 +137,18 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
 fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on() {
     #[cfg(target_os = "linux")]
     {
-        let mut server = common::start(ROBUST);
+        let server = common::start(ROBUST);
         // Half a request line, then a reset: the server's read fails, and
         // the job says so on stderr. (With a whole request, a worker that
         // was quick enough could answer it before the reset arrived, and
         // nothing would fail: a cold run of the suite once did.)
-        let mut client = TcpStream::connect(ADDRESS).expect("connecting");
+        let mut client = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
         client.write_all(b"GET / HT").unwrap();
         kit::linux::close_with_reset(client).unwrap();
         // The next connection is served as ever. (Its job was queued after
         // the reset one's, which fails at once; give that job's line a
         // moment to reach stderr all the same.)
-        let page = exchange("/", EXCHANGE_TIMEOUT);
+        let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
         assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
         thread::sleep(Duration::from_secs(1));
         assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
@@ -165,9 +167,11 @@ fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on
 /// stopped, and its stderr starts with the line that names the file.
 pub fn without_hello_html(step: &str) -> (companion::session::Reply, companion::server::Finished) {
     let empty = scratch(&format!("no-html-{step}"));
-    let mut server =
-        Server::start(&common::stage_exe(step), &empty).unwrap_or_else(|e| panic!("{step}: {e}"));
-    let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
+    let server = ServerCommand::new(common::stage_exe(step))
+        .current_dir(&empty)
+        .start()
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
     assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
     let finished = server.finish();
     assert!(
@@ -236,14 +240,16 @@ pub fn answered_in_full(sleep: &companion::session::Exchange) {
 /// (the `/sleep`'s 5 and a wide margin), with 0 and nothing on stderr:
 /// what it printed.
 #[cfg(unix)]
-pub fn exits_0_after_the_signal(
-    mut server: Server,
-    signalled: Instant,
-) -> companion::server::Finished {
+pub fn exits_0_after_the_signal(server: Server, signalled: Instant) -> companion::server::Finished {
     server
         .wait_for_exit(Duration::from_secs(15))
         .expect("the server exits");
     assert!(signalled.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        exchange(&server, "/", Duration::from_secs(5)).reply.end,
+        companion::session::End::Refused,
+        "it no longer listens"
+    );
     let finished = server.finish();
     assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
     assert_eq!(finished.stderr, "");
@@ -253,27 +259,25 @@ pub fn exits_0_after_the_signal(
 #[cfg(unix)]
 fn a_signal_lets_the_request_in_flight_finish_then_exits_0(step: &str, name: &str) {
     let server = common::start(step);
-    // Spawned from this thread, the client shares its network.
-    let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
-    wait_for_log(&server, "GET /sleep HTTP/1.1");
-    let signalled = Instant::now();
-    signal(&server, name);
-    // `Shutting down.` comes at once, while the request is still in flight.
-    wait_for_log(&server, "Shutting down.");
-    assert!(
-        !slow.is_finished(),
-        "the /sleep was answered before the signal was"
-    );
-    answered_in_full(&slow.join().unwrap());
+    let signalled = thread::scope(|scope| {
+        let slow = scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT));
+        wait_for_log(&server, "GET /sleep HTTP/1.1");
+        let signalled = Instant::now();
+        signal(&server, name);
+        // `Shutting down.` comes at once, while the request is still in
+        // flight.
+        wait_for_log(&server, "Shutting down.");
+        assert!(
+            !slow.is_finished(),
+            "the /sleep was answered before the signal was"
+        );
+        answered_in_full(&slow.join().unwrap());
+        signalled
+    });
     let finished = exits_0_after_the_signal(server, signalled);
     // The request's line, logged by the server, and its farewell: the pool
     // prints nothing of its own.
     assert_eq!(finished.stdout, "GET /sleep HTTP/1.1\nShutting down.\n");
-    assert_eq!(
-        exchange("/", Duration::from_secs(5)).reply.end,
-        companion::session::End::Refused,
-        "it no longer listens"
-    );
 }
 
 #[test]
@@ -292,12 +296,12 @@ fn ctrl_c_lets_the_request_in_flight_finish_then_the_server_exits_0() {
 fn an_idle_connection_cannot_hold_the_shutdown_open() {
     #[cfg(unix)]
     {
-        let mut server = common::start(GRACEFUL);
-        let idle = TcpStream::connect(ADDRESS).expect("connecting");
+        let server = common::start(GRACEFUL);
+        let idle = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
         // Accepted in order: once a later request is answered, a worker
         // holds the idle connection.
         assert_eq!(
-            exchange("/", EXCHANGE_TIMEOUT).reply.status_line(),
+            exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line(),
             Some("HTTP/1.1 200 OK")
         );
         let signalled = Instant::now();

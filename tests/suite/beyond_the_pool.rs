@@ -9,15 +9,14 @@ use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 #[cfg(unix)]
 use std::time::Instant;
 
+use companion::server::Ending;
 #[cfg(unix)]
 use companion::server::Server;
-use companion::server::{Ending, ADDRESS};
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
 /// The servers on a pool of four threads.
@@ -51,23 +50,12 @@ fn each(steps: &[&'static str], claim: fn(&'static str)) {
 }
 
 /// A connection that has sent half a request line, and then waits.
-fn half_request() -> TcpStream {
-    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+fn half_request(server: &Server) -> TcpStream {
+    let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
     stream
         .write_all(b"GET / HT")
         .expect("sending half a request");
     stream
-}
-
-/// `GET /` on a new connection, in the background, given two seconds: its
-/// status line and how long it took, sent on the channel when it is
-/// answered or given up on.
-fn get_root_in_background(answered: mpsc::Sender<(Option<String>, Duration)>) {
-    thread::spawn(move || {
-        let x = exchange("/", Duration::from_secs(2));
-        let status = x.reply.status_line().map(str::to_string);
-        let _ = answered.send((status, x.elapsed));
-    });
 }
 
 /// Wait until the server has logged `count` lines that start with `start`.
@@ -89,17 +77,17 @@ fn wait_for_logged(server: &Server, start: &str, count: usize) {
 /// connections in the order they came, so the `/sleep`s are ahead of `/`.
 #[cfg(target_os = "linux")]
 fn root_behind_four_sleeps(step: &'static str) -> Option<Duration> {
-    let _server = common::start(step);
+    let server = common::start(step);
     let sleeps: Vec<TcpStream> = (0..4)
         .map(|_| {
-            let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+            let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
             stream
                 .write_all(companion::session::request("/sleep").as_slice())
                 .expect("sending");
             stream
         })
         .collect();
-    let root = exchange("/", Duration::from_secs(7));
+    let root = exchange(&server, "/", Duration::from_secs(7));
     drop(sleeps);
     (root.reply.status_line() == Some("HTTP/1.1 200 OK")).then_some(root.elapsed)
 }
@@ -129,8 +117,8 @@ fn fares(step: &'static str) -> Fares {
     let server = common::start(step);
     let threads_idle = server.thread_count();
     // As many half requests as the pools have workers, then `/`.
-    let halves: Vec<TcpStream> = (0..4).map(|_| half_request()).collect();
-    let root = exchange("/", Duration::from_secs(7));
+    let halves: Vec<TcpStream> = (0..4).map(|_| half_request(&server)).collect();
+    let root = exchange(&server, "/", Duration::from_secs(7));
     drop(halves);
     drop(server);
     Fares {
@@ -148,7 +136,7 @@ fn fares(step: &'static str) -> Fares {
 #[cfg(target_os = "linux")]
 fn threads_with_fifteen_partial(step: &'static str) -> Option<usize> {
     let server = common::start(step);
-    let halves: Vec<TcpStream> = (0..15).map(|_| half_request()).collect();
+    let halves: Vec<TcpStream> = (0..15).map(|_| half_request(&server)).collect();
     // Once a server has accepted them (a thread per connection for
     // listing 20-11): wait until it has had the time to, at the most a
     // second; the others' count does not change.
@@ -290,14 +278,21 @@ fn the_models_side_by_side() {
 /// `GET /`s, all at once: how many of the eighteen are answered with 200
 /// within a second.
 fn answered_within_a_second_of_eighteen(step: &'static str) -> usize {
-    let _server = common::start(step);
-    let halves: Vec<TcpStream> = (0..15).map(|_| half_request()).collect();
-    let (answered, answers) = mpsc::channel();
-    for _ in 0..18 {
-        get_root_in_background(answered.clone());
-    }
-    drop(answered);
-    let answers: Vec<_> = answers.iter().collect();
+    let server = common::start(step);
+    let halves: Vec<TcpStream> = (0..15).map(|_| half_request(&server)).collect();
+    // Each `GET /` on a new connection, given two seconds: its status line
+    // and how long it took.
+    let answers: Vec<(Option<String>, Duration)> = thread::scope(|scope| {
+        let gets: Vec<_> = (0..18)
+            .map(|_| {
+                scope.spawn(|| {
+                    let x = exchange(&server, "/", Duration::from_secs(2));
+                    (x.reply.status_line().map(str::to_string), x.elapsed)
+                })
+            })
+            .collect();
+        gets.into_iter().map(|g| g.join().unwrap()).collect()
+    });
     drop(halves);
     assert_eq!(answers.len(), 18);
     answers
@@ -407,8 +402,8 @@ fn cases() -> Vec<(&'static str, Vec<u8>)> {
 /// What the server sends back to `request` on a connection of its own,
 /// half-closed once sent: what arrived before the server closed it (or
 /// reset it, or went quiet for `EXCHANGE_TIMEOUT`).
-fn answer_half_closed(request: &[u8]) -> Vec<u8> {
-    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+fn answer_half_closed(server: &Server, request: &[u8]) -> Vec<u8> {
+    let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
     stream.set_read_timeout(Some(EXCHANGE_TIMEOUT)).unwrap();
     stream.write_all(request).expect("sending");
     let _ = stream.shutdown(Shutdown::Write);
@@ -419,10 +414,10 @@ fn answer_half_closed(request: &[u8]) -> Vec<u8> {
 
 /// What `step` answers to each case, one connection each, then half-closed.
 fn statuses(step: &'static str) -> Vec<String> {
-    let _server = common::start(step);
+    let server = common::start(step);
     let mut answers = Vec::new();
     for (_, request) in cases() {
-        let answer = answer_half_closed(&request);
+        let answer = answer_half_closed(&server, &request);
         let status = String::from_utf8_lossy(&answer)
             .lines()
             .next()
@@ -471,20 +466,23 @@ fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
     #[cfg(unix)]
     each(&NEW, |step| {
         let server = common::start(step);
-        let sleeps: Vec<_> = (0..4)
-            .map(|_| thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT)))
-            .collect();
-        wait_for_logged(&server, "GET /sleep ", 4);
-        // Then connections that send nothing: a pool queues them behind the
-        // /sleeps, an async server holds a task for each.
-        let idle: Vec<TcpStream> = (0..3)
-            .map(|_| TcpStream::connect(ADDRESS).expect("connecting"))
-            .collect();
-        let signalled = Instant::now();
-        crate::beyond::signal(&server, "TERM");
-        for sleep in sleeps {
-            crate::beyond::answered_in_full(&sleep.join().unwrap());
-        }
+        let (signalled, idle) = thread::scope(|scope| {
+            let sleeps: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT)))
+                .collect();
+            wait_for_logged(&server, "GET /sleep ", 4);
+            // Then connections that send nothing: a pool queues them behind
+            // the /sleeps, an async server holds a task for each.
+            let idle: Vec<TcpStream> = (0..3)
+                .map(|_| server.connect(EXCHANGE_TIMEOUT).expect("connecting"))
+                .collect();
+            let signalled = Instant::now();
+            crate::beyond::signal(&server, "TERM");
+            for sleep in sleeps {
+                crate::beyond::answered_in_full(&sleep.join().unwrap());
+            }
+            (signalled, idle)
+        });
         // Within the /sleep's 5 s and a wide margin, not held by the idle
         // connections.
         let finished = crate::beyond::exits_0_after_the_signal(server, signalled);
@@ -508,17 +506,17 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
             &[b'a'; 9 * 1024],
             b"GET / HT",
         ] {
-            let answer = answer_half_closed(request);
+            let answer = answer_half_closed(&server, request);
             assert!(
                 answer.starts_with(b"HTTP/1.1 4"),
                 "{}",
                 String::from_utf8_lossy(&answer)
             );
         }
-        drop(TcpStream::connect(ADDRESS).expect("connecting"));
+        drop(server.connect(EXCHANGE_TIMEOUT).expect("connecting"));
         for _ in 0..8 {
             assert_eq!(
-                exchange("/", EXCHANGE_TIMEOUT).reply.status_line(),
+                exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line(),
                 Some("HTTP/1.1 200 OK")
             );
         }

@@ -6,17 +6,16 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use companion::server::Ending;
+use companion::server::{Ending, Server};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 #[cfg(target_os = "linux")]
 /// Load `url` in headless Chromium and return the DOM it rendered.
-fn chromium_dump_dom(url: &str, profile: &Path) -> String {
-    let mut command = Command::new(CHROMIUM);
+fn chromium_dump_dom(server: &Server, url: &str, profile: &Path) -> String {
+    let mut command = server.client(CHROMIUM);
     command
         .args([
             "--headless",
@@ -66,9 +65,9 @@ fn visit_listing_20_25_in_chromium() {
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).unwrap();
 
-    let mut server = common::start("listing-20-25");
+    let server = common::start("listing-20-25");
     let started = Instant::now();
-    let dom = chromium_dump_dom("http://127.0.0.1:7878/", &profile);
+    let dom = chromium_dump_dom(&server, "http://127.0.0.1:7878/", &profile);
     assert!(dom.contains("<title>Hello!</title>"), "{dom}");
     assert!(dom.contains("<h1>Hello!</h1>"), "{dom}");
 

@@ -10,21 +10,24 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use companion::server::{Ending, Finished, ADDRESS};
+use companion::server::{Ending, Finished, Server};
 use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
 /// Open a connection and send `GET /sleep` on it (and keep it open).
 #[cfg(target_os = "linux")]
-fn send_sleep_request() -> TcpStream {
-    let mut stream = TcpStream::connect(ADDRESS).expect("connecting for /sleep");
+fn send_sleep_request(server: &Server) -> TcpStream {
+    let mut stream = server
+        .connect(EXCHANGE_TIMEOUT)
+        .expect("connecting for /sleep");
     stream.write_all(&session::request("/sleep")).unwrap();
     stream
 }
 
 /// How long `GET /` takes on `step` while a `/sleep` request is in progress.
 fn time_of_root_behind_sleep(step: &str) -> Duration {
-    let _server = common::start(step);
-    let root = session::root_behind_sleep().expect("connecting for /sleep");
+    let server = common::start(step);
+    let root =
+        session::root_behind_sleep(&server, EXCHANGE_TIMEOUT).expect("connecting for /sleep");
     assert_eq!(
         root.reply.status_line(),
         Some("HTTP/1.1 200 OK"),
@@ -120,7 +123,9 @@ fn the_while_let_worker_makes_root_wait_despite_four_workers(step: &str) {
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
     let server = common::start(step);
     server.thread_count()?;
-    let open: Vec<TcpStream> = (0..connections).map(|_| send_sleep_request()).collect();
+    let open: Vec<TcpStream> = (0..connections)
+        .map(|_| send_sleep_request(&server))
+        .collect();
     let until = Instant::now() + Duration::from_millis(1500);
     let mut most = 0;
     while Instant::now() < until {
@@ -198,33 +203,34 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_21_25
 }
 
 fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
-    let mut server = common::start(step);
-    let first = exchange("/", EXCHANGE_TIMEOUT);
+    let server = common::start(step);
+    let first = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
     // The second request is slow: the shutdown has to wait for it. It is
     // the last connection `main` takes, so `Shutting down.` comes at once,
-    // while that request is still in flight. (Spawned from this thread,
-    // the client shares its network.)
+    // while that request is still in flight.
     let started = Instant::now();
-    let slow = thread::spawn(|| exchange("/sleep", EXCHANGE_TIMEOUT));
-    let said = common::wait_until(Duration::from_secs(4), || {
-        server
-            .stdout_so_far()
-            .lines()
-            .any(|l| l == "Shutting down.")
+    thread::scope(|scope| {
+        let slow = scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT));
+        let said = common::wait_until(Duration::from_secs(4), || {
+            server
+                .stdout_so_far()
+                .lines()
+                .any(|l| l == "Shutting down.")
+        });
+        assert!(said, "no `Shutting down.`: {}", server.stdout_so_far());
+        assert!(
+            !slow.is_finished(),
+            "/sleep was answered before `Shutting down.`"
+        );
+        let second = slow.join().unwrap();
+        assert_eq!(
+            second.reply.status_line(),
+            Some("HTTP/1.1 200 OK"),
+            "a request in progress completes"
+        );
+        assert!(second.elapsed >= WAITS_AT_LEAST);
     });
-    assert!(said, "no `Shutting down.`: {}", server.stdout_so_far());
-    assert!(
-        !slow.is_finished(),
-        "/sleep was answered before `Shutting down.`"
-    );
-    let second = slow.join().unwrap();
-    assert_eq!(
-        second.reply.status_line(),
-        Some("HTTP/1.1 200 OK"),
-        "a request in progress completes"
-    );
-    assert!(second.elapsed >= WAITS_AT_LEAST);
     let status = server
         .wait_for_exit(Duration::from_secs(10))
         .expect("the server exits by itself after two connections");
@@ -232,7 +238,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
         started.elapsed() >= WAITS_AT_LEAST,
         "it waited for the slow request"
     );
-    let third = exchange("/", Duration::from_secs(5));
+    let third = exchange(&server, "/", Duration::from_secs(5));
     assert_eq!(
         third.reply.end,
         End::Refused,
@@ -320,10 +326,10 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
 /// Start a server that stops after two connections, ask it for its page,
 /// then open a connection and close it without a request; how it ended.
 fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
-    let mut server = common::start(step);
-    let page = exchange("/", EXCHANGE_TIMEOUT);
+    let server = common::start(step);
+    let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
-    drop(TcpStream::connect(ADDRESS).unwrap());
+    drop(server.connect(EXCHANGE_TIMEOUT).unwrap());
     server
         .wait_for_exit(Duration::from_secs(10))
         .expect("the server exits after two connections");
@@ -349,16 +355,16 @@ fn the_books_own_listing_20_25_file_survives_a_connection_closed_without_a_reque
 
 #[test]
 fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_listing_20_25_2018() {
-    let mut server = common::start("listing-20-25-2018");
+    let server = common::start("listing-20-25-2018");
     for _ in 0..2 {
-        let page = exchange("/", EXCHANGE_TIMEOUT);
+        let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
         assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
     }
     server
         .wait_for_exit(Duration::from_secs(10))
         .expect("the server exits by itself after two connections");
     assert_eq!(
-        exchange("/", Duration::from_secs(5)).reply.end,
+        exchange(&server, "/", Duration::from_secs(5)).reply.end,
         End::Refused
     );
     let finished = server.finish();

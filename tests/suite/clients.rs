@@ -10,6 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use companion::registry::STEPS;
+use companion::server::Server;
 use companion::session::{exchange, End, Reply, CRASH_GRACE, EXCHANGE_TIMEOUT};
 
 /// What a client makes of one request.
@@ -25,8 +26,11 @@ enum Seen {
 
 const PATHS: [&str; 2] = ["/", "/does-not-exist"];
 
-fn raw(path: &str) -> Seen {
-    let reply: Reply = exchange(path, EXCHANGE_TIMEOUT).reply;
+/// A client, asking a server for a path.
+type Client = fn(&Server, &str) -> Seen;
+
+fn raw(server: &Server, path: &str) -> Seen {
+    let reply: Reply = exchange(server, path, EXCHANGE_TIMEOUT).reply;
     match reply.end {
         End::Refused => Seen::Refused,
         _ if reply.is_no_response() => Seen::NoResponse,
@@ -46,8 +50,9 @@ fn raw(path: &str) -> Seen {
     }
 }
 
-fn curl(path: &str) -> Seen {
-    let out = Command::new("curl")
+fn curl(server: &Server, path: &str) -> Seen {
+    let out = server
+        .client("curl")
         .args([
             "--silent",
             "--max-time",
@@ -78,7 +83,14 @@ fn curl(path: &str) -> Seen {
     }
 }
 
-fn ureq(path: &str) -> Seen {
+/// ureq, in this process: on a thread that reaches the server.
+fn ureq(server: &Server, path: &str) -> Seen {
+    server
+        .reach(|| ureq_here(path))
+        .expect("reaching the server")
+}
+
+fn ureq_here(path: &str) -> Seen {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(15)))
@@ -108,11 +120,11 @@ fn ureq(path: &str) -> Seen {
 /// What `client` sees for each of [`PATHS`] on `server`. As in the
 /// sessions, a server that closed a connection without a response gets a
 /// moment to finish dying, if it is dying, before the next request.
-fn fetch_all(server: &mut companion::server::Server, client: fn(&str) -> Seen) -> Vec<Seen> {
+fn fetch_all(server: &Server, client: Client) -> Vec<Seen> {
     PATHS
         .iter()
         .map(|path| {
-            let seen = client(path);
+            let seen = client(server, path);
             if seen == Seen::NoResponse {
                 server.wait_for_exit(CRASH_GRACE);
             }
@@ -136,18 +148,17 @@ fn seen_by_each_client(
     step: &'static companion::registry::Step,
     with_curl: bool,
 ) -> (Vec<Seen>, Option<Vec<Seen>>, Vec<Seen>) {
-    let mut server = common::start(step.name);
-    let expected = fetch_all(&mut server, raw);
+    let server = common::start(step.name);
+    let expected = fetch_all(&server, raw);
     let unchanged =
         serves(step).stops_after.is_none() && expected.iter().all(|s| matches!(s, Seen::Page(..)));
     if unchanged {
-        let by_curl = with_curl.then(|| fetch_all(&mut server, curl));
-        return (expected, by_curl, fetch_all(&mut server, ureq));
+        let by_curl = with_curl.then(|| fetch_all(&server, curl));
+        return (expected, by_curl, fetch_all(&server, ureq));
     }
     drop(server);
-    let on_a_fresh_server = |client: fn(&str) -> Seen| {
-        thread::spawn(move || fetch_all(&mut common::start(step.name), client))
-    };
+    let on_a_fresh_server =
+        |client: Client| thread::spawn(move || fetch_all(&common::start(step.name), client));
     let by_curl = with_curl.then(|| on_a_fresh_server(curl));
     let by_ureq = on_a_fresh_server(ureq);
     let join = |h: thread::JoinHandle<Vec<Seen>>| h.join().expect("a client panicked");
@@ -190,9 +201,9 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
 
 #[test]
 fn the_pool_serves_the_html_files_byte_for_byte_listing_20_24() {
-    let _server = common::start("listing-20-24");
+    let server = common::start("listing-20-24");
     let hello = include_bytes!("../../hello.html").to_vec();
     let not_found = include_bytes!("../../404.html").to_vec();
-    assert_eq!(ureq("/"), Seen::Page(200, hello));
-    assert_eq!(ureq("/does-not-exist"), Seen::Page(404, not_found));
+    assert_eq!(ureq(&server, "/"), Seen::Page(200, hello));
+    assert_eq!(ureq(&server, "/does-not-exist"), Seen::Page(404, not_found));
 }

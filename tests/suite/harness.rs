@@ -5,11 +5,11 @@
 use crate::common;
 
 #[cfg(target_os = "linux")]
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 #[cfg(target_os = "linux")]
-use companion::server::{Network, Server, StartError};
+use companion::server::{Network, ServerCommand, StartError};
 #[cfg(target_os = "linux")]
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
@@ -40,9 +40,29 @@ fn a_server_already_on_the_real_port_does_not_disturb_the_sessions() {
     // Stand in for a stage the reader left running (if one is running, the
     // port is taken already, which shows the same).
     let _readers_server = TcpListener::bind("127.0.0.1:7878");
-    let _server = common::start("listing-20-05");
-    let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
+    let server = common::start("listing-20-05");
+    let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
     assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thread_that_started_a_server_stays_on_the_hosts_network() {
+    if !isolated_or_skip("a_thread_that_started_a_server_stays_on_the_hosts_network") {
+        return;
+    }
+    let host = TcpListener::bind("127.0.0.1:0").unwrap();
+    let network = || std::fs::read_link("/proc/thread-self/ns/net").unwrap();
+    let before = network();
+    let server = common::start("listing-20-05");
+    assert_eq!(network(), before, "the thread left the host's network");
+    // A listener of the host's loopback, made before the server started, is
+    // still reached from here; the server is reached through itself.
+    TcpStream::connect(host.local_addr().unwrap()).expect("the host's loopback");
+    let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
+    assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+    drop(server);
+    assert_eq!(network(), before);
 }
 
 #[cfg(target_os = "linux")]
@@ -65,7 +85,11 @@ fn port_in_use_in_a_private_network() {
         kit::linux::private_network_for_this_thread().expect("a private network");
         let holder = common::PortHolder::start();
         let exe = common::stage_exe("listing-20-01");
-        let error = match Server::start_in(Network::Shared, &exe, companion::compile::root()) {
+        let start = ServerCommand::new(&exe)
+            .current_dir(companion::compile::root())
+            .network(Network::Shared)
+            .start();
+        let error = match start {
             Err(e) => e,
             Ok(_) => panic!("the server started on a port in use"),
         };
@@ -113,8 +137,8 @@ fn many_servers_on_port_7878_run_side_by_side() {
     let servers: Vec<_> = (0..8)
         .map(|_| {
             thread::spawn(|| {
-                let _server = common::start("listing-20-20");
-                let reply = exchange("/", EXCHANGE_TIMEOUT).reply;
+                let server = common::start("listing-20-20");
+                let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
                 reply.status_line().map(str::to_string)
             })
         })

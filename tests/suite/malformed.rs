@@ -8,27 +8,26 @@
 use crate::common;
 
 use std::io::Write;
-use std::net::TcpStream;
 use std::time::Duration;
 
-use companion::server::{Ending, Server, ADDRESS};
+use companion::server::{Ending, Server};
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
 /// A connection that closes without sending anything.
-fn close_without_a_request() {
-    drop(TcpStream::connect(ADDRESS).expect("connecting"));
+fn close_without_a_request(server: &Server) {
+    drop(server.connect(EXCHANGE_TIMEOUT).expect("connecting"));
 }
 
 /// A connection that sends a line of bytes that are not UTF-8, then closes.
-fn send_bytes_that_are_not_utf8() {
-    let mut stream = TcpStream::connect(ADDRESS).expect("connecting");
+fn send_bytes_that_are_not_utf8(server: &Server) {
+    let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
     stream
         .write_all(b"GET /\xff\xfe HTTP/1.1\r\n\r\n")
         .expect("sending");
 }
 
 /// The malformed connections, taken in turn.
-const MALFORMED: [fn(); 2] = [close_without_a_request, send_bytes_that_are_not_utf8];
+const MALFORMED: [fn(&Server); 2] = [close_without_a_request, send_bytes_that_are_not_utf8];
 
 /// Wait (at most ten seconds) until `server` has `threads` threads.
 fn wait_for_threads(server: &Server, threads: usize) {
@@ -42,8 +41,8 @@ fn wait_for_threads(server: &Server, threads: usize) {
     );
 }
 
-fn answers(path: &str) -> bool {
-    exchange(path, EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK")
+fn answers(server: &Server, path: &str) -> bool {
+    exchange(server, path, EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK")
 }
 
 #[cfg(target_os = "linux")]
@@ -60,7 +59,7 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_
 
 #[cfg(target_os = "linux")]
 fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(step: &str) {
-    let mut server = common::start(step);
+    let server = common::start(step);
     if server.thread_count().is_none() {
         kit::skip::threads_not_counted(&format!(
             "malformed::four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it ({step})"
@@ -69,12 +68,12 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(
     }
     wait_for_threads(&server, 1 + 4);
     for lost in 1..=4 {
-        MALFORMED[lost % 2]();
+        MALFORMED[lost % 2](&server);
         // The worker that took it panicked, and no thread replaces it.
         wait_for_threads(&server, 1 + 4 - lost);
         if lost < 4 {
             assert!(
-                answers("/"),
+                answers(&server, "/"),
                 "{step} still answers with {} workers",
                 4 - lost
             );
@@ -84,7 +83,7 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(
     // channel's receiving end: the next connection, well-formed or not, is
     // accepted, main's `send` to the pool fails, and its `unwrap` ends the
     // process.
-    let last = exchange("/", EXCHANGE_TIMEOUT);
+    let last = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert!(last.reply.is_no_response(), "{:?}", last.reply);
     server
         .wait_for_exit(Duration::from_secs(10))
@@ -107,12 +106,12 @@ fn a_thread_per_connection_outlives_malformed_connections_listing_21_11() {
 }
 
 fn a_thread_per_connection_outlives_malformed_connections(step: &str) {
-    let mut server = common::start(step);
+    let server = common::start(step);
     for malformed in MALFORMED.iter().cycle().take(20) {
-        malformed();
+        malformed(&server);
     }
     assert!(
-        answers("/"),
+        answers(&server, "/"),
         "{step} answers after 20 malformed connections"
     );
     let counted = server.thread_count().is_some();

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use companion::compile::root;
 use companion::registry::PRINT_DIFFERENCES;
+use companion::server::ServerCommand;
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
 /// The value of the Content-Length header of a raw response.
@@ -60,18 +61,21 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
 
     // The listing file (our stage): the body is 404.html, and
     // Content-Length counts all of it.
-    let _stage = common::start("listing-20-07");
-    let reply = exchange("/does-not-exist", EXCHANGE_TIMEOUT).reply;
+    let stage = common::start("listing-20-07");
+    let reply = exchange(&stage, "/does-not-exist", EXCHANGE_TIMEOUT).reply;
     assert_eq!(content_length(&reply.bytes), not_found.len());
     assert_eq!(reply.body().unwrap(), not_found.as_bytes());
-    drop(_stage);
+    drop(stage);
 
     // As printed, without the `\`: the newline and the next line's nine
     // spaces of indentation join the body, and Content-Length (the file's
     // length) does not count them.
     let exe = build_listing_20_7_as_printed();
-    let _printed = companion::server::Server::start(&exe, root()).unwrap();
-    let reply = exchange("/does-not-exist", EXCHANGE_TIMEOUT).reply;
+    let printed = ServerCommand::new(&exe)
+        .current_dir(root())
+        .start()
+        .unwrap();
+    let reply = exchange(&printed, "/does-not-exist", EXCHANGE_TIMEOUT).reply;
     let body = reply.body().unwrap();
     common::assert_pinned(
         "listing-20-07-as-printed.404",
@@ -85,7 +89,8 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
 
     // A client that trusts Content-Length, as curl does, keeps that many
     // bytes: the page loses its last ten bytes.
-    let curl = Command::new("curl")
+    let curl = printed
+        .client("curl")
         .args([
             "--silent",
             "--max-time",

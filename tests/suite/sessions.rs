@@ -18,10 +18,9 @@ fn server_steps() -> impl Iterator<Item = &'static registry::Step> {
 fn all_sessions() -> Vec<Transcript> {
     let handles: Vec<_> = server_steps()
         .map(|step| {
-            let exe = common::stage_exe(step.name);
             thread::spawn(move || {
-                session::run(step, &exe, companion::compile::root())
-                    .unwrap_or_else(|e| panic!("{}: {e}", step.name))
+                let server = common::start(step.name);
+                session::run(step, server, session::Bounds::GENEROUS, &mut ())
             })
         })
         .collect();

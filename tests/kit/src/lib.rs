@@ -134,10 +134,12 @@ pub fn stage_exe(name: &str) -> PathBuf {
     path.to_path_buf()
 }
 
-/// Start the bin `name` as a server from the repository root; this thread
-/// joins its network (see companion::server).
+/// Start the bin `name` as a server from the repository root (connect to
+/// it through the server: see companion::server).
 pub fn start(name: &str) -> companion::server::Server {
-    companion::server::Server::start(&stage_exe(name), companion::compile::root())
+    companion::server::ServerCommand::new(stage_exe(name))
+        .current_dir(companion::compile::root())
+        .start()
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 

@@ -817,9 +817,14 @@ fn run_against(name: &str, command: String) -> (String, String) {
     let dir = project(name, &mistake);
     let project = Project::open(&dir).unwrap();
     let exe = project.executable(project.build().unwrap()).unwrap();
-    // This thread joins the server's network, and so does the shell.
-    let _server = companion::server::Server::start(&exe, &dir).unwrap();
-    let out = std::process::Command::new("sh")
+    let server = companion::server::ServerCommand::new(&exe)
+        .current_dir(&dir)
+        .start()
+        .unwrap();
+    // The shell starts in the server's network, as if on the reader's
+    // machine.
+    let out = server
+        .client("sh")
         .args(["-c", &command])
         .output()
         .expect("running sh");
