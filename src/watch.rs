@@ -115,7 +115,8 @@ fn anyhow_like(error: &dyn std::error::Error) -> String {
 /// `text` with every line wider than `width` columns broken between words
 /// (a terminal breaks it wherever the edge falls, mid-name); continuation
 /// lines start where the line's own words do, past its indentation and a
-/// verdict's mark (`✓ `, `✗ `, `ⓘ `). Terminal escapes take no columns.
+/// verdict's mark (`✓ `, `✗ `, `ⓘ `). Terminal escapes take no columns;
+/// a word wider than the line stays whole.
 pub fn wrap(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -123,33 +124,18 @@ pub fn wrap(text: &str, width: usize) -> String {
             Some(line) => (line, "\n"),
             None => (line, ""),
         };
-        if columns(line) <= width {
-            out.push_str(line);
-            out.push_str(newline);
-            continue;
-        }
         let spaces = line.len() - line.trim_start_matches(' ').len();
-        let plain = without_escapes(&line[spaces..]);
         let marked = ["✓ ", "✗ ", "ⓘ "]
             .iter()
-            .any(|mark| plain.starts_with(mark));
+            .any(|mark| console::strip_ansi_codes(&line[spaces..]).starts_with(mark));
         let indent = " ".repeat(spaces + if marked { 2 } else { 0 });
-        let mut current = String::new();
-        for word in line[spaces..].split(' ') {
-            if current.is_empty() {
-                current = format!("{}{word}", &line[..spaces]);
-            } else if columns(&current) + 1 + columns(word) > width
-                && columns(&current) > indent.len()
-            {
-                out.push_str(&current);
-                out.push('\n');
-                current = format!("{indent}{word}");
-            } else {
-                current.push(' ');
-                current.push_str(word);
-            }
-        }
-        out.push_str(&current);
+        let options = textwrap::Options::new(width)
+            .initial_indent(&line[..spaces])
+            .subsequent_indent(&indent)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .word_separator(textwrap::WordSeparator::AsciiSpace);
+        out.push_str(&textwrap::fill(&line[spaces..], options));
         out.push_str(newline);
     }
     out
@@ -172,27 +158,9 @@ pub fn pages(text: &str, width: usize, rows: usize) -> Vec<String> {
 
 /// How many columns `text` takes on a terminal: its characters, less the
 /// escape sequences that colour them or move the cursor.
+#[cfg(test)]
 fn columns(text: &str) -> usize {
-    without_escapes(text).chars().count()
-}
-
-/// `text` without its terminal escape sequences (ESC `[`, parameters, a
-/// letter).
-fn without_escapes(text: &str) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain
+    console::measure_text_width(text)
 }
 
 #[cfg(test)]
@@ -217,17 +185,17 @@ mod tests {
 
     #[test]
     fn a_fingerprint_changes_with_a_file_and_not_with_the_build() {
-        let dir = std::env::temp_dir().join(format!("watch-fingerprint-{}", std::process::id()));
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::create_dir_all(dir.join("target")).unwrap();
         std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").unwrap();
-        let before = Fingerprint::of(&dir);
+        let before = Fingerprint::of(dir);
         std::fs::write(dir.join("target/out"), "built").unwrap();
         std::fs::write(dir.join("Cargo.lock"), "# lock").unwrap();
-        assert_eq!(Fingerprint::of(&dir), before);
+        assert_eq!(Fingerprint::of(dir), before);
         std::fs::write(dir.join("src/main.rs"), "fn main() { }\n").unwrap();
-        assert_ne!(Fingerprint::of(&dir), before);
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_ne!(Fingerprint::of(dir), before);
     }
 
     #[test]

@@ -229,8 +229,8 @@ mod tests {
 
     #[test]
     fn start_never_writes_over_a_project_unless_forced_and_then_says_what() {
-        let dir = std::env::temp_dir().join(format!("scaffold-start-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().join("hello");
         let pool = find("listing-20-20").unwrap();
         let started = start(pool, &dir, false).unwrap();
         assert_eq!(started.replaced, []);
@@ -254,6 +254,5 @@ mod tests {
         std::fs::write(dir.join("notes.txt"), "mine").unwrap();
         let own = start(pool, &dir, false).unwrap_err();
         assert!(own.to_string().contains("(files of its own)"), "{own}");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

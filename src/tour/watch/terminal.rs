@@ -74,7 +74,7 @@ impl Screen {
         self.count += 1;
         if self.interactive {
             self.print(&format!(
-                "\x1b[2J\x1b[H{BOLD}watching {}{BOLD:#}  {DIM}checking...{DIM:#}\n",
+                "{BOLD}watching {}{BOLD:#}  {DIM}checking...{DIM:#}\n",
                 project.display()
             ));
         }
@@ -89,10 +89,7 @@ impl Screen {
             }
         };
         let mut screen = if self.interactive {
-            format!(
-                "\x1b[2J\x1b[H{BOLD}watching {}{BOLD:#}\n\n",
-                project.display()
-            )
+            format!("{BOLD}watching {}{BOLD:#}\n\n", project.display())
         } else {
             format!("=== check {} of {} ===\n", self.count, project.display())
         };
@@ -143,7 +140,7 @@ impl Screen {
                 String::new()
             };
             self.print(&format!(
-                "\x1b[2J\x1b[H{}{DIM}{more}any other key: back to your project · q: quit{DIM:#}\n",
+                "{}{DIM}{more}any other key: back to your project · q: quit{DIM:#}\n",
                 pages[at]
             ));
             let wake = loop {
@@ -164,11 +161,13 @@ impl Screen {
         }
     }
 
+    /// Show `text`: on a terminal, as the whole screen.
     fn print(&self, text: &str) {
         // On a terminal: lines wrapped at its width, between words; and
         // while a key is being read, the terminal is in raw mode, where a
         // newline does not return the cursor to the start of the line.
         let text = if self.interactive {
+            let _ = console::Term::stdout().clear_screen();
             let (_, columns) = console::Term::stdout().size();
             companion::watch::wrap(text, usize::from(columns).max(20)).replace('\n', "\r\n")
         } else {
