@@ -88,7 +88,7 @@ pub struct BuildReport {
 
 impl BuildReport {
     /// The error codes rustc reported for any target, sorted.
-    pub fn all_error_codes(&self) -> BTreeSet<String> {
+    pub(crate) fn all_error_codes(&self) -> BTreeSet<String> {
         self.diagnostics
             .iter()
             .filter(|d| d.is_error)
@@ -98,7 +98,7 @@ impl BuildReport {
 
     /// What a reader would have seen: the compiler's messages as rustc
     /// renders them, then cargo's own lines.
-    pub fn human_output(&self) -> String {
+    pub(crate) fn human_output(&self) -> String {
         let mut text: String = self
             .diagnostics
             .iter()
@@ -119,7 +119,7 @@ impl BuildReport {
 
 /// Run a `cargo build --message-format json` (or one of its `json-*`
 /// variants) and collect its messages.
-pub fn run_build(mut command: Command) -> io::Result<BuildReport> {
+pub(crate) fn run_build(mut command: Command) -> io::Result<BuildReport> {
     let output = command
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
@@ -237,6 +237,7 @@ pub fn build_stage(step: &'static Step) -> crate::Result<PathBuf> {
 /// features), as built: `build_stage` then returns them without asking
 /// cargo again. For a caller that builds many stages at once (the test
 /// kit builds them all in one cargo run).
+#[cfg(feature = "_kit")]
 pub fn stages_built(report: &BuildReport) {
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     for step in crate::registry::STEPS {
@@ -295,7 +296,7 @@ pub fn failing_stage_build(step: &Step) -> Command {
 /// Build the reader's project in `dir` (in its own target directory, with
 /// its own toolchain choice), with the compiler's messages coloured for a
 /// reader.
-pub fn build_project(dir: &Path) -> crate::Result<BuildReport> {
+pub(crate) fn build_project(dir: &Path) -> crate::Result<BuildReport> {
     let mut command = cargo();
     command
         .current_dir(dir)

@@ -178,7 +178,7 @@ fn probe_isolation() -> io::Result<()> {
 
 /// Have the kernel kill the server if the thread that started it goes away
 /// without stopping it (a test thread that is itself killed, say).
-pub fn kill_with_this_thread(command: &mut Command) {
+pub(crate) fn kill_with_this_thread(command: &mut Command) {
     // SAFETY: prctl is a bare system call that touches no memory of ours.
     unsafe {
         command.pre_exec(|| {
@@ -191,7 +191,7 @@ pub fn kill_with_this_thread(command: &mut Command) {
 /// Cap the address space of the process `command` starts at `bytes`: a
 /// reader's server that allocates or spawns threads without end then fails
 /// to (and says so) before it takes the machine's memory.
-pub fn limit_address_space(command: &mut Command, bytes: u64) {
+pub(crate) fn limit_address_space(command: &mut Command, bytes: u64) {
     let limit = Rlimit {
         current: Some(bytes),
         maximum: Some(bytes),
@@ -234,7 +234,7 @@ pub fn peak_resident_kib(pid: u32) -> Option<u64> {
 
 /// How many of process `pid`'s threads are running or ready to run (state
 /// `R`; 0 where /proc cannot tell).
-pub fn runnable_threads(pid: u32) -> usize {
+pub(crate) fn runnable_threads(pid: u32) -> usize {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return 0;
     };
@@ -363,7 +363,7 @@ fn listener_inode_in_table(table: &str) -> Option<u32> {
 /// The TCP ports process `pid` listens on (IPv4 and IPv6), in whatever
 /// network it is: `/proc/<pid>/net` shows the tables of the process's own
 /// network namespace, and its open sockets are in `/proc/<pid>/fd`.
-pub fn listening_ports(pid: u32) -> Vec<u16> {
+pub(crate) fn listening_ports(pid: u32) -> Vec<u16> {
     let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
         return Vec::new();
     };

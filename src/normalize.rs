@@ -23,7 +23,7 @@ pub struct Context<'a> {
 }
 
 /// The rules for what a server prints on stderr.
-pub static SERVER_RULES: &[Rule] = &[
+pub(crate) static SERVER_RULES: &[Rule] = &[
     Rule {
         name: "panic-thread-id",
         why: "a panic message names the thread's OS id, which differs on every run",
@@ -37,7 +37,7 @@ pub static SERVER_RULES: &[Rule] = &[
 ];
 
 /// Normalise what a server printed on stderr.
-pub fn server_stderr(text: &str) -> String {
+pub(crate) fn server_stderr(text: &str) -> String {
     normalize(
         text,
         SERVER_RULES,

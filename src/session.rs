@@ -10,7 +10,7 @@ use crate::registry::{Serves, Step};
 use crate::server::{Ending, Finished, Server, ADDRESS};
 
 /// How long the chapter's slow request sleeps.
-pub const SLEEP: Duration = Duration::from_secs(5);
+pub(crate) const SLEEP: Duration = Duration::from_secs(5);
 
 /// "`/` waits behind `/sleep`" means it took at least this long: a wide
 /// margin under the chapter's 5 seconds.
@@ -231,7 +231,7 @@ impl Transcript {
     }
 
     /// Whether the session waited for the server to stop by itself.
-    pub fn awaited_exit(&self) -> Option<bool> {
+    pub(crate) fn awaited_exit(&self) -> Option<bool> {
         self.events.iter().find_map(|e| match e {
             Event::AwaitedExit { exited } => Some(*exited),
             _ => None,
@@ -359,7 +359,7 @@ pub fn hide_worker_ids(stdout: &str) -> (String, Vec<usize>) {
 
 /// The lines of `text`, sorted: how the output of a server that prints
 /// from several threads at once is compared.
-pub fn sorted_lines(text: &str) -> String {
+pub(crate) fn sorted_lines(text: &str) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.sort_unstable();
     lines.iter().map(|l| format!("{l}\n")).collect()

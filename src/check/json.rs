@@ -12,7 +12,7 @@ use super::{passes, summary, Verdict};
 
 /// The version of the document's shape: raised when a field changes
 /// meaning or goes.
-pub const VERSION: u32 = 1;
+pub(super) const VERSION: u32 = 1;
 
 /// The document for a check of the project in `dir` against `step`: each
 /// verdict with its value and its words, or the one-sentence error (and

@@ -103,7 +103,7 @@ fn found_elsewhere(dir: &Path, file: &str) -> Vec<String> {
 /// milliseconds). Shorter than [`session::EXCHANGE_TIMEOUT`], which allows
 /// for a loaded test machine, so that a server that never answers is told
 /// quickly.
-pub fn reader_timeout(serves: &Serves) -> Duration {
+pub(crate) fn reader_timeout(serves: &Serves) -> Duration {
     if serves.sleep_route {
         session::SLEEP + Duration::from_secs(3)
     } else {
@@ -115,11 +115,11 @@ pub fn reader_timeout(serves: &Serves) -> Duration {
 /// its last connection is answered: the chapter's exits within
 /// milliseconds, so a server still running after this is told that it
 /// hangs (and the check does not wait the reply bound again).
-pub const EXIT_WITHIN: Duration = Duration::from_secs(2);
+pub(crate) const EXIT_WITHIN: Duration = Duration::from_secs(2);
 
 /// How long a reader's server has to listen once it runs: the chapter's
 /// binds its port first thing, within milliseconds.
-pub const LISTEN_WITHIN: Duration = Duration::from_secs(3);
+pub(crate) const LISTEN_WITHIN: Duration = Duration::from_secs(3);
 
 /// Build the reader's project for a step that builds; where it does not,
 /// the error says whether the chapter shows its error, with the compiler's
@@ -165,7 +165,7 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     let yours = ServerCommand::new(theirs)
         .current_dir(&project.dir)
         .listen_within(LISTEN_WITHIN)
-        .as_readers();
+        .for_a_reader();
     let waited = reader_timeout(&serves);
     let readers_bounds = Bounds {
         reply: waited,

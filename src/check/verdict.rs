@@ -386,7 +386,7 @@ impl Place {
 
     /// The step itself, where it is a listing (or the last listing before
     /// it, for an unnumbered step; the exercises' own section for theirs).
-    pub fn of_step(step: &Step) -> Option<Place> {
+    pub(crate) fn of_step(step: &Step) -> Option<Place> {
         let step: &'static Step = &crate::registry::STEPS[step.index()];
         match step.listing {
             Some(_) => Place::listing(step.track, step.listing_number()?),
@@ -483,7 +483,7 @@ impl Verdict {
 
     /// The line of the reader's code each panic points at, read from their
     /// project in `dir`.
-    pub fn with_sources(mut self, dir: &std::path::Path) -> Verdict {
+    pub(crate) fn with_sources(mut self, dir: &std::path::Path) -> Verdict {
         if let Some(panic) = self.finding.as_mut().and_then(Finding::panic_mut) {
             panic.source = panic.location.as_deref().and_then(|l| source_line(dir, l));
         }

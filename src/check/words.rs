@@ -244,7 +244,7 @@ impl Verdict {
 
     /// Where the chapter deals with it, in words: `listing 21-5, under
     /// “Returning Real HTML”`.
-    pub fn where_in_the_chapter(&self) -> Option<String> {
+    pub(crate) fn where_in_the_chapter(&self) -> Option<String> {
         self.see.map(|p| p.words())
     }
 }
@@ -495,7 +495,7 @@ fn spare_words(spare: &Spare) -> String {
 }
 
 /// Whether and where the chapter shows the errors `codes`, in words.
-pub fn errors_shown(codes: &[String], shown_at: &[&str]) -> String {
+pub(super) fn errors_shown(codes: &[String], shown_at: &[&str]) -> String {
     if codes.is_empty() {
         return "it fails without an error code (cargo's message is above)".into();
     }
@@ -606,12 +606,12 @@ fn visible_lines(bytes: &[u8]) -> Vec<String> {
 
 /// Two outputs, under `expected:` and `yours:`, aligned with a verdict's
 /// text.
-pub fn expected_and_yours(want: &str, got: &str) -> String {
+pub(super) fn expected_and_yours(want: &str, got: &str) -> String {
     format!("  expected:\n{}  yours:\n{}", indent(want), indent(got))
 }
 
 /// `text` indented four spaces, or `(nothing)`.
-pub fn indent(text: &str) -> String {
+pub(super) fn indent(text: &str) -> String {
     if text.is_empty() {
         return "    (nothing)\n".to_string();
     }

@@ -21,7 +21,7 @@ pub enum Built {
 
 impl Built {
     /// Whether `step` builds this way.
-    pub fn is_as(&self, step: &Step) -> bool {
+    pub(crate) fn is_as(&self, step: &Step) -> bool {
         match (self, step.outcome) {
             (Built::Builds, Outcome::Compiles | Outcome::Warns(_)) => true,
             (Built::FailsWith(codes), Outcome::FailsWith(expected)) => codes == expected,
@@ -48,7 +48,7 @@ pub struct Found {
 
 /// The step `project` is at. `built` (where the project has been built)
 /// breaks ties: a project that fails with E0599 is at a step that does.
-pub fn closest(project: &Project, built: Option<&Built>) -> Result<Found> {
+pub(crate) fn closest(project: &Project, built: Option<&Built>) -> Result<Found> {
     let own = crate_name(&project.package);
     let theirs = project_tokens(&project.main, project.lib.as_deref(), &own);
     let steps = step_tokens()?;
@@ -173,7 +173,8 @@ const KEYWORDS: &[&str] = &[
 /// reached with `.`: their variables, parameters and bindings) renamed
 /// `v0`, `v1`, ... in the order they first appear. A lifetime (`'a`,
 /// `'static`) is one token, not a name, and stays as it is.
-pub fn tokens(source: &str, own_crate: &str) -> Vec<String> {
+#[cfg(test)]
+fn tokens(source: &str, own_crate: &str) -> Vec<String> {
     renamed(&lex(source), own_crate)
 }
 

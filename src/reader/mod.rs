@@ -113,7 +113,7 @@ impl Project {
 /// The reader's own files in the project in `dir`, each with its metadata:
 /// every file below it but the build's (`target/`, `.git`, `Cargo.lock`;
 /// see [`crate::watch::matters`]), in no particular order.
-pub fn own_files(dir: &Path) -> Vec<(PathBuf, std::fs::Metadata)> {
+pub(crate) fn own_files(dir: &Path) -> Vec<(PathBuf, std::fs::Metadata)> {
     let mut files = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(at) = dirs.pop() {

@@ -10,7 +10,7 @@ use crate::{Error, Result};
 
 /// Every file `start` may write, whatever the step (`src/lib.rs` only from
 /// the pool on): the files it may replace and may remove.
-pub const TOUR_FILES: &[&str] = &[
+pub(crate) const TOUR_FILES: &[&str] = &[
     "Cargo.toml",
     "src/main.rs",
     "src/lib.rs",

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 #[cfg(target_os = "linux")]
 use crate::linux;
 
-pub use output::{LineCounts, Printed, KEPT, READ_AT_MOST};
+pub use output::{LineCounts, Printed};
 pub use port::{port_holder, port_is_free, ADDRESS};
 pub use running::{stop_all, stopping};
 
@@ -48,10 +48,10 @@ use port::PORT;
 /// The address space a reader's server may have (see
 /// [`Server::start_readers`]): far more than any server of the chapter
 /// needs (a few MiB, and 8 MiB of stack reserved per thread).
-pub const READERS_ADDRESS_SPACE: u64 = 2 << 30;
+pub(crate) const READERS_ADDRESS_SPACE: u64 = 2 << 30;
 
 /// How long a server may take to start listening, on a loaded machine.
-pub const START_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const START_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Whether the harness keeps to its portable path (`CH20_HARNESS=portable`),
 /// or, on Linux, uses what Linux offers (`crate::linux`).
@@ -218,7 +218,7 @@ impl ServerCommand {
 
     /// Give up on a server that runs and does not listen after `bound` (a
     /// reader's, whose step binds first thing).
-    pub fn listen_within(mut self, bound: Duration) -> ServerCommand {
+    pub(crate) fn listen_within(mut self, bound: Duration) -> ServerCommand {
         self.listen_within = bound;
         self
     }
@@ -227,7 +227,7 @@ impl ServerCommand {
     /// [`READERS_ADDRESS_SPACE`] where the OS lets us (Linux), so that one
     /// that spawns threads or allocates without end fails before it takes
     /// the machine's memory.
-    pub fn as_readers(mut self) -> ServerCommand {
+    pub(crate) fn for_a_reader(mut self) -> ServerCommand {
         self.address_space = Some(READERS_ADDRESS_SPACE);
         self
     }

@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 /// [`KEPT`] bytes each. A server of the chapter prints a few lines; one
 /// that prints in an endless loop must not fill the memory of whoever
 /// runs it (the tour, a test).
-pub const KEPT: usize = 64 * 1024;
+const KEPT: usize = 64 * 1024;
 
 /// How much a server may print before its output is no longer read: then
 /// its next write blocks, and a server that prints in an endless loop
 /// stops taking the CPU that the rest of the check needs.
-pub const READ_AT_MOST: u64 = 16 << 20;
+const READ_AT_MOST: u64 = 16 << 20;
 
 /// What a server printed on one stream, as far as it is kept: its head and
 /// tail, and how much it printed in all, over how long.

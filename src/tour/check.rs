@@ -12,7 +12,7 @@ use companion::registry::{Kind, Step};
 use super::cli::Format;
 use super::{progress, step, BAD, BOLD, GOOD, NOTE};
 
-pub fn check(input: &str, path: &Path, format: Format) -> anyhow::Result<ExitCode> {
+pub(super) fn check(input: &str, path: &Path, format: Format) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     let project = Project::open(path)?;
     check_at(step, &project, None, format)
@@ -20,7 +20,7 @@ pub fn check(input: &str, path: &Path, format: Format) -> anyhow::Result<ExitCod
 
 /// `check <path>`: find the step the reader's project is at, say which and
 /// why, then check it against that step.
-pub fn check_found(path: &Path, format: Format) -> anyhow::Result<ExitCode> {
+pub(super) fn check_found(path: &Path, format: Format) -> anyhow::Result<ExitCode> {
     let project = Project::open(path)?;
     let located = check::locate(&project)?;
     if format == Format::Text {
@@ -102,7 +102,7 @@ fn sentence(error: &companion::Error) -> String {
 }
 
 /// Which step a project is at and why: the headline in bold.
-pub fn why(located: &check::Located) -> String {
+pub(super) fn why(located: &check::Located) -> String {
     let mut lines = located.why();
     lines[0] = format!("{BOLD}{}{BOLD:#}", lines[0]);
     lines.join("\n")
@@ -111,7 +111,7 @@ pub fn why(located: &check::Located) -> String {
 /// Each verdict as a ✓, ✗ or ⓘ line, with its evidence, the command that
 /// shows it and where the chapter deals with it under it; then the sum of
 /// them.
-pub fn verdict_lines(step: &Step, verdicts: &[Verdict]) -> String {
+pub(super) fn verdict_lines(step: &Step, verdicts: &[Verdict]) -> String {
     let mut out = String::new();
     for verdict in verdicts {
         let style = match verdict.status {

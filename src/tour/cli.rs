@@ -8,14 +8,14 @@ use clap::{Parser, Subcommand};
 /// Steps can be named `20-22`, `22`, `listing-20-22` or `no-listing-04`.
 #[derive(Parser)]
 #[command(name = "cargo run --", version)]
-pub struct Cli {
+pub(super) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 /// How `check` writes its verdicts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// In words, one line each, for a reader.
     Text,
     /// One JSON document.
@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 #[derive(Subcommand)]
-pub enum Command {
+pub(super) enum Command {
     /// Every step: its number, title, and whether it compiles, warns, or fails by design.
     List,
     /// A step's code, with the diff from the step before.

@@ -6,7 +6,7 @@ use companion::registry::{Kind, Outcome, Step, Track, UpNext, STEPS};
 
 use super::{progress, BOLD, DIM};
 
-pub fn list() -> anyhow::Result<ExitCode> {
+pub(super) fn list() -> anyhow::Result<ExitCode> {
     // Before anything is done, both chapters' first steps are next.
     let next = |step: &Step| match progress::up_next() {
         Some(UpNext::Step(next)) => next == step,

@@ -14,7 +14,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C stops every server the tour started before the tour goes, on
     // every OS (a terminal's ctrl-C reaches them too, but a signal sent to

@@ -6,7 +6,7 @@ use companion::registry::{self, Step, Track, UpNext};
 
 use super::{progress, BOLD};
 
-pub fn where_you_are(with_commands: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn where_you_are(with_commands: bool) -> anyhow::Result<ExitCode> {
     match progress::furthest() {
         None => {
             println!("You have not started yet. Start where your book does:\n");

@@ -14,7 +14,7 @@ fn file() -> PathBuf {
 
 /// Remember that the reader did `what` (`ran`, `checked`) with `step`.
 /// Progress is a convenience: failing to save it is not an error.
-pub fn record(what: &str, step: &Step) {
+pub(super) fn record(what: &str, step: &Step) {
     let path = file();
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -35,7 +35,7 @@ pub fn record(what: &str, step: &Step) {
 /// The furthest step the reader has run or checked on the track they
 /// follow (that of the step they did something with last), and what they
 /// did with it last.
-pub fn furthest() -> Option<(&'static Step, String)> {
+pub(super) fn furthest() -> Option<(&'static Step, String)> {
     let text = std::fs::read_to_string(file()).ok()?;
     let done: Vec<(&'static Step, &str)> = text
         .lines()
@@ -53,6 +53,6 @@ pub fn furthest() -> Option<(&'static Step, String)> {
 
 /// What the reader does next, from the furthest step they have done;
 /// `None` before they have done any.
-pub fn up_next() -> Option<UpNext> {
+pub(super) fn up_next() -> Option<UpNext> {
     furthest().map(|(step, _)| companion::registry::up_next(step, |_| false))
 }

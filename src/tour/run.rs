@@ -16,7 +16,7 @@ use super::{progress, step, BOLD};
 
 /// Shows a spinner while the session waits on something slow.
 #[derive(Default)]
-pub struct Spinner(Option<ProgressBar>);
+pub(super) struct Spinner(Option<ProgressBar>);
 
 impl Observer for Spinner {
     fn before(&mut self, action: &Action) {
@@ -37,7 +37,7 @@ impl Observer for Spinner {
     }
 }
 
-pub fn run(input: &str) -> anyhow::Result<ExitCode> {
+pub(super) fn run(input: &str) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     anstream::println!("{BOLD}{}: {}{BOLD:#}\n", step.label(), step.title);
     match step.kind() {

@@ -10,13 +10,13 @@ use companion::registry::Step;
 
 use super::{step, BOLD};
 
-pub fn show(input: &str, plain: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn show(input: &str, plain: bool) -> anyhow::Result<ExitCode> {
     anstream::print!("{}", render(step(input)?, plain)?);
     Ok(ExitCode::SUCCESS)
 }
 
 /// The step's files, then what changed since the step its diff is from.
-pub fn render(step: &Step, plain: bool) -> anyhow::Result<String> {
+pub(super) fn render(step: &Step, plain: bool) -> anyhow::Result<String> {
     let bold = if plain { anstyle::Style::new() } else { BOLD };
     let mut out = format!("{bold}{}: {}{bold:#}\n", step.label(), step.title);
     for file in step.listing_files() {

@@ -8,7 +8,7 @@ use companion::reader::scaffold::{self, Replaced};
 
 use super::{step, BOLD};
 
-pub fn start(input: &str, dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn start(input: &str, dir: &Path, force: bool) -> anyhow::Result<ExitCode> {
     let step = step(input)?;
     let started = scaffold::start(step, dir, force)?;
     if !started.replaced.is_empty() {

@@ -18,7 +18,10 @@ const SETTLE: Duration = Duration::from_millis(300);
 
 /// Send [`Wake::Changed`] on `tx` after each change to the project's own
 /// files, for as long as the returned watcher lives.
-pub fn watch(project: &Path, tx: Sender<Wake>) -> anyhow::Result<Debouncer<RecommendedWatcher>> {
+pub(super) fn watch(
+    project: &Path,
+    tx: Sender<Wake>,
+) -> anyhow::Result<Debouncer<RecommendedWatcher>> {
     let watched = project.to_path_buf();
     let mut debouncer = new_debouncer(SETTLE, move |result: DebounceEventResult| {
         if let Ok(events) = result {
@@ -37,7 +40,7 @@ pub fn watch(project: &Path, tx: Sender<Wake>) -> anyhow::Result<Debouncer<Recom
 
 /// Take every change already queued (a save is often several); a key
 /// among them is returned.
-pub fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
+pub(super) fn drain(rx: &Receiver<Wake>) -> Option<Wake> {
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(Wake::Changed) => {}

@@ -31,7 +31,7 @@ enum Wake {
     Quit,
 }
 
-pub fn watch(path: &Path) -> anyhow::Result<ExitCode> {
+pub(super) fn watch(path: &Path) -> anyhow::Result<ExitCode> {
     let project = Project::open(path)?.dir;
     let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     let (tx, rx) = mpsc::channel();

@@ -19,7 +19,7 @@ use crate::tour::{check, show, BOLD, DIM};
 /// and exits 130). A terminal that has gone away (its window closed) ends
 /// the watch, whether it fails the read or answers at once, over and over,
 /// with nothing.
-pub fn keys(tx: mpsc::Sender<Wake>) {
+pub(super) fn keys(tx: mpsc::Sender<Wake>) {
     let terminal = console::Term::stdout();
     let mut nothing_at_once = 0;
     loop {
@@ -51,7 +51,7 @@ pub fn keys(tx: mpsc::Sender<Wake>) {
     }
 }
 
-pub struct Screen {
+pub(super) struct Screen {
     interactive: bool,
     count: usize,
     /// The last screen drawn, to draw again.
@@ -59,7 +59,7 @@ pub struct Screen {
 }
 
 impl Screen {
-    pub fn new(interactive: bool) -> Screen {
+    pub(super) fn new(interactive: bool) -> Screen {
         Screen {
             interactive,
             count: 0,
@@ -70,7 +70,7 @@ impl Screen {
     /// Check the project and show the result; return what its files were
     /// when it was checked, and the step to show with `n`, if any. A result
     /// the project changed under is not shown: it is checked again.
-    pub fn check(&mut self, project: &Path) -> (Fingerprint, Option<&'static Step>) {
+    pub(super) fn check(&mut self, project: &Path) -> (Fingerprint, Option<&'static Step>) {
         self.count += 1;
         if self.interactive {
             self.print(&format!(
@@ -107,7 +107,7 @@ impl Screen {
     }
 
     /// The last screen, drawn again (back from the next step's diff).
-    pub fn redraw(&self) {
+    pub(super) fn redraw(&self) {
         self.print(&self.last);
     }
 
@@ -115,7 +115,7 @@ impl Screen {
     /// (space or ↓ the next screen, `b` or ↑ the one before), until
     /// another key or a change to the project (`seen` is what it was);
     /// returns what ended it.
-    pub fn show_next(
+    pub(super) fn show_next(
         &mut self,
         next: &'static Step,
         rx: &Receiver<Wake>,
