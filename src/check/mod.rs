@@ -171,8 +171,8 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
         reply: waited,
         exit: EXIT_WITHIN,
     };
-    let (chapters, probed) = probe::both(
-        || probe::chapters(step, &ours),
+    let (chapters, probed) = probe::side_by_side(
+        || probe::the_chapters_own(step, &ours),
         || probe::probe(step, &yours, readers_bounds),
     );
     let expected = chapters.session?;

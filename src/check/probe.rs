@@ -34,13 +34,13 @@ pub(super) fn probe(step: &'static Step, launch: &ServerCommand, bounds: Bounds)
         .server()
         .unwrap_or_else(|| panic!("{} is not a server", step.name));
     let spare_matters = step.previous().is_none() || serves.stops_after.is_some();
-    let (session, (waited, spare)) = both(
+    let (session, (waited, spare)) = side_by_side(
         || {
             let server = launch.start()?;
             Ok(session::run(step, server, bounds, &mut ()))
         },
         || {
-            both(
+            side_by_side(
                 || serves.sleep_route.then(|| waiting(launch, bounds)),
                 || {
                     spare_matters
@@ -60,7 +60,7 @@ pub(super) fn probe(step: &'static Step, launch: &ServerCommand, bounds: Bounds)
 /// this process and kept: the step's server does the same every time, and
 /// a watch (or the suite) checks the same step again and again. A run that
 /// fails is not kept.
-pub(super) fn chapters(step: &'static Step, launch: &ServerCommand) -> Probed {
+pub(super) fn the_chapters_own(step: &'static Step, launch: &ServerCommand) -> Probed {
     /// A probe of the chapter's server where every part of it succeeded.
     #[derive(Clone)]
     struct Kept {
@@ -163,7 +163,7 @@ fn spare_connection(launch: &ServerCommand, bounds: Bounds, stops: bool) -> Resu
 /// Run two jobs side by side on scoped threads where each server gets a
 /// network of its own; one after the other on the shared network, where
 /// the servers take turns on the one port anyway.
-pub(super) fn both<A: Send, B: Send>(
+pub(super) fn side_by_side<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {

@@ -39,12 +39,13 @@ pub(super) enum Command {
     /// without a step, find the step your project is at first.
     #[command(override_usage = "cargo run -- check [--format json] [STEP] <PATH>")]
     Check {
-        /// The step (`20-10`); leave it out to have the tour find it.
+        /// The step (`20-10`); leave it out to have the tour find it (then
+        /// this is your project's folder).
         #[arg(value_name = "STEP")]
-        first: String,
+        step_or_path: String,
         /// Your cargo project (the folder with its Cargo.toml).
         #[arg(value_name = "PATH")]
-        second: Option<PathBuf>,
+        path: Option<PathBuf>,
         /// `json`: one JSON document on stdout, for an editor or a script
         /// (its shape is in README.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]

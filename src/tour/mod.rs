@@ -35,12 +35,12 @@ pub(crate) fn main() -> ExitCode {
         Some(Command::Show { step, plain }) => show::show(&step, plain),
         Some(Command::Run { step }) => run::run(&step),
         Some(Command::Check {
-            first,
-            second,
+            step_or_path,
+            path,
             format,
-        }) => match second {
-            Some(path) => check::check(&first, &path, format),
-            None => check::check_found(std::path::Path::new(&first), format),
+        }) => match path {
+            Some(path) => check::check(&step_or_path, &path, format),
+            None => check::check_found(std::path::Path::new(&step_or_path), format),
         },
         Some(Command::Next) => next::where_you_are(false),
         Some(Command::Start { step, dir, force }) => start::start(&step, &dir, force),

@@ -21,13 +21,8 @@ mod walkthrough;
 
 // What each server does: pinned sessions, the chapter's claims, the pools
 // themselves, real clients and a real browser; and where the chapter's
-// design stops, the models beyond its pool. (libtest starts tests in the
-// order of their names, and the suite's CPU is busy for its first seconds:
-// a 7-second test whose name sorted late, as `models::` did, started some
-// 2.5 s in and ended the suite; next to `beyond::` it starts at once: at
-// 36 threads, the warm suite took 9.5-10.2 s instead of 10.5-11.)
+// design stops, the models beyond its pool.
 mod beyond;
-mod beyond_the_pool;
 // Headless Chromium, driven as Linux lets us (its helpers killed as a
 // process group).
 #[cfg(target_os = "linux")]
@@ -35,6 +30,7 @@ mod browser;
 mod claims;
 mod clients;
 mod malformed;
+mod models;
 mod pools;
 mod sessions;
 

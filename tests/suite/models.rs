@@ -179,7 +179,7 @@ fn felt(took: Option<Duration>) -> &'static str {
 #[test]
 fn the_models_side_by_side() {
     if companion::server::portable_only() {
-        kit::skip::threads_not_counted("beyond_the_pool::the_models_side_by_side");
+        kit::skip::threads_not_counted("models::the_models_side_by_side");
         return;
     }
     let servers: [(&str, &str); 7] = [
@@ -455,7 +455,7 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
     assert_eq!(columns[1].1, columns[3].1);
     common::assert_pinned(
         "beyond.conformance",
-        "each request of tests/suite/beyond_the_pool.rs's CASES sent to each server on a \
+        "each request of tests/suite/models.rs's CASES sent to each server on a \
          connection of its own, then the status line it answered",
         &table,
     );
