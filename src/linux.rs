@@ -1,8 +1,10 @@
-//! What only Linux offers the harness, in one place: a network namespace of
-//! its own per server (made as `unshare -rn` makes it, entered with `setns`), `/proc` for a
+//! What only Linux offers the harness, in one place: a network namespace
+//! of its own per server (made as `unshare -rn` makes it, joined with
+//! `setns` by the threads and programs that reach it), `/proc` for a
 //! server's threads and the process holding a port, the kernel's socket
-//! diagnostics (netlink) for its listener, and `PR_SET_PDEATHSIG`. Everything here is an improvement on the portable
-//! path in `server.rs`, which runs on every OS and which `CH20_HARNESS=portable`
+//! diagnostics (netlink) for its listener, `PR_SET_PDEATHSIG` and
+//! `RLIMIT_AS`. Everything here improves on the portable path in
+//! `server/`, which runs on every OS and which `CH20_HARNESS=portable`
 //! selects on Linux too.
 
 use std::fs::File;

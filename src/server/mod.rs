@@ -46,7 +46,7 @@ pub use running::{stop_all, stopping};
 use port::PORT;
 
 /// The address space a reader's server may have (see
-/// [`Server::start_readers`]): far more than any server of the chapter
+/// [`ServerCommand::for_a_reader`]): far more than any server of the chapter
 /// needs (a few MiB, and 8 MiB of stack reserved per thread).
 pub(crate) const READERS_ADDRESS_SPACE: u64 = 2 << 30;
 
