@@ -12,6 +12,7 @@
 //! - [`server`], [`session`] (and, on Linux, `linux`): the harness that
 //!   starts a step's server, makes the chapter's requests and stops it;
 //! - [`diff`]: what changes from one step to the next;
+//! - [`http`]: the one reader of a response as a server sent it;
 //! - [`reader`]: a reader's own project: reading it, finding its step,
 //!   writing one at a step;
 //! - [`check`]: what a reader's project does of what its step does, as
@@ -21,6 +22,7 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 mod error;
+pub mod http;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod normalize;

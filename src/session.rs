@@ -6,6 +6,7 @@
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
+use crate::http::Response;
 use crate::registry::{Serves, Step};
 use crate::server::{Ending, Finished, Server, ADDRESS};
 
@@ -61,16 +62,9 @@ impl Reply {
         self.bytes.is_empty() && matches!(self.end, End::Closed | End::Reset)
     }
 
-    /// The status line, if a response began with one.
-    pub fn status_line(&self) -> Option<&str> {
-        let text = std::str::from_utf8(&self.bytes).ok()?;
-        text.split_once("\r\n").map(|(line, _)| line)
-    }
-
-    /// The body: everything after the blank line that ends the headers.
-    pub fn body(&self) -> Option<&[u8]> {
-        let at = self.bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
-        Some(&self.bytes[at + 4..])
+    /// What came back, read as a response.
+    pub fn response(&self) -> Response<'_> {
+        Response::read(&self.bytes)
     }
 }
 
@@ -496,8 +490,8 @@ mod tests {
             bytes: b"HTTP/1.1 404 NOT FOUND\r\nContent-Length: 2\r\n\r\nhi".to_vec(),
             end: End::Closed,
         };
-        assert_eq!(r.status_line(), Some("HTTP/1.1 404 NOT FOUND"));
-        assert_eq!(r.body(), Some(&b"hi"[..]));
+        assert_eq!(r.response().status, Some("HTTP/1.1 404 NOT FOUND"));
+        assert_eq!(r.response().body, b"hi");
         assert!(!r.is_no_response());
     }
 

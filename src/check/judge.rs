@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::compile::BuildReport;
+use crate::http::Response;
 use crate::registry::{Step, STEPS};
 use crate::server::{Ending, Finished, StartError};
 use crate::session::{
@@ -47,65 +48,6 @@ impl Pages {
     }
 }
 
-/// A response as it came, read leniently, so that a reader's mistake in
-/// how it is framed can be named rather than make it unreadable.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Framing<'a> {
-    /// The first line, without its line ending.
-    pub status: Option<&'a str>,
-    /// The header lines after it, without their line endings.
-    pub headers: Vec<&'a str>,
-    /// Every line of the head ends with `\r\n` (not a bare `\n`).
-    pub crlf: bool,
-    /// An empty line ends the head, and the body follows it.
-    pub ends_head: bool,
-    /// The body: after the empty line, or nothing where there is none.
-    pub body: &'a [u8],
-}
-
-impl Framing<'_> {
-    pub fn of(bytes: &[u8]) -> Framing<'_> {
-        // The head ends at the first empty line, whichever its endings.
-        let end = match (find(bytes, b"\r\n\r\n"), find(bytes, b"\n\n")) {
-            (Some(crlf), Some(lf)) if lf < crlf => Some((lf, 2)),
-            (Some(crlf), _) => Some((crlf, 4)),
-            (None, lf) => lf.map(|at| (at, 2)),
-        };
-        let (head, body) = match end {
-            Some((at, len)) => (&bytes[..at + len], &bytes[at + len..]),
-            None => (bytes, &bytes[bytes.len()..]),
-        };
-        let crlf = head
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| b != b'\n' || (i > 0 && head[i - 1] == b'\r'));
-        let text = std::str::from_utf8(&bytes[..bytes.len() - body.len()]).unwrap_or("");
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        Framing {
-            status: lines.next().filter(|l| !l.is_empty()),
-            headers: lines.filter(|l| !l.is_empty()).collect(),
-            crlf,
-            ends_head: end.is_some(),
-            body,
-        }
-    }
-
-    /// The value of the `Content-Length` header, as sent (`None`: no such
-    /// header).
-    pub fn content_length(&self) -> Option<&str> {
-        self.headers.iter().find_map(|h| {
-            let (name, value) = h.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("content-length")
-                .then(|| value.trim())
-        })
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 /// The reply as a reader would describe it; `pages` names the page a body
 /// is, if it is one.
 pub fn shape(r: &Reply, pages: &Pages) -> Shape {
@@ -117,7 +59,7 @@ pub fn shape(r: &Reply, pages: &Pages) -> Shape {
         End::TimedOut => return Shape::TimedOut,
         _ => {}
     }
-    let framing = Framing::of(&r.bytes);
+    let framing = Response::read(&r.bytes);
     Shape::Response {
         status: framing.status.map(str::to_string),
         ends_head: framing.ends_head,
@@ -136,7 +78,10 @@ pub fn framing_faults(expected: &Reply, actual: &Reply) -> Vec<Fault> {
     if actual.bytes.is_empty() || expected.bytes.is_empty() {
         return Vec::new();
     }
-    let (want, got) = (Framing::of(&expected.bytes), Framing::of(&actual.bytes));
+    let (want, got) = (
+        Response::read(&expected.bytes),
+        Response::read(&actual.bytes),
+    );
     if want.ends_head && !got.ends_head {
         return vec![Fault::NoEmptyLine];
     }
@@ -448,7 +393,7 @@ pub fn never_answers(
 /// pages in place of ours (and its `Content-Length` with them): what the
 /// reader's would send if it did as the chapter's does.
 fn chapters_with_yours(expected: &Reply, ours: &Pages, yours: &Pages) -> Vec<u8> {
-    let framing = Framing::of(&expected.bytes);
+    let framing = Response::read(&expected.bytes);
     let Some(page) = ours.which(framing.body) else {
         return expected.bytes.clone();
     };

@@ -92,7 +92,11 @@ fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_
     });
     // 2400 connections, 2000 of them malformed, 400 good ones answered.
     assert!(
-        exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK"),
+        exchange(&server, "/", EXCHANGE_TIMEOUT)
+            .reply
+            .response()
+            .status
+            == Some("HTTP/1.1 200 OK"),
         "the server still answers"
     );
     assert_eq!(server.thread_count(), threads_before, "no worker was lost");
@@ -119,7 +123,7 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
         Duration::from_secs(30),
     );
     let waited = started.elapsed();
-    assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(reply.response().status, Some("HTTP/1.1 200 OK"));
     // It waited for the idle ones' 5-second timeout, and no longer.
     assert!(
         waited >= Duration::from_secs(3),
@@ -149,7 +153,7 @@ fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on
         // the reset one's, which fails at once; give that job's line a
         // moment to reach stderr all the same.)
         let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
-        assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+        assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));
         thread::sleep(Duration::from_secs(1));
         assert_eq!(server.wait_for_exit(Duration::ZERO), None, "it still runs");
         let finished = server.finish();
@@ -226,7 +230,7 @@ fn wait_for_log(server: &Server, line: &str) {
 /// A `/sleep` that was in flight at the signal: answered, the whole page.
 #[cfg(unix)]
 pub fn answered_in_full(sleep: &companion::session::Exchange) {
-    assert_eq!(sleep.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(sleep.reply.response().status, Some("HTTP/1.1 200 OK"));
     assert!(
         sleep
             .reply
@@ -301,7 +305,10 @@ fn an_idle_connection_cannot_hold_the_shutdown_open() {
         // Accepted in order: once a later request is answered, a worker
         // holds the idle connection.
         assert_eq!(
-            exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line(),
+            exchange(&server, "/", EXCHANGE_TIMEOUT)
+                .reply
+                .response()
+                .status,
             Some("HTTP/1.1 200 OK")
         );
         let signalled = Instant::now();

@@ -29,7 +29,7 @@ fn time_of_root_behind_sleep(step: &str) -> Duration {
     let root =
         session::root_behind_sleep(&server, EXCHANGE_TIMEOUT).expect("connecting for /sleep");
     assert_eq!(
-        root.reply.status_line(),
+        root.reply.response().status,
         Some("HTTP/1.1 200 OK"),
         "{step}: {:?}",
         root.reply
@@ -205,7 +205,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_21_25
 fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
     let server = common::start(step);
     let first = exchange(&server, "/", EXCHANGE_TIMEOUT);
-    assert_eq!(first.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(first.reply.response().status, Some("HTTP/1.1 200 OK"));
     // The second request is slow: the shutdown has to wait for it. It is
     // the last connection `main` takes, so `Shutting down.` comes at once,
     // while that request is still in flight.
@@ -225,7 +225,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
         );
         let second = slow.join().unwrap();
         assert_eq!(
-            second.reply.status_line(),
+            second.reply.response().status,
             Some("HTTP/1.1 200 OK"),
             "a request in progress completes"
         );
@@ -328,7 +328,7 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
 fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
     let server = common::start(step);
     let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
-    assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));
     drop(server.connect(EXCHANGE_TIMEOUT).unwrap());
     server
         .wait_for_exit(Duration::from_secs(10))
@@ -358,7 +358,7 @@ fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_list
     let server = common::start("listing-20-25-2018");
     for _ in 0..2 {
         let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
-        assert_eq!(page.reply.status_line(), Some("HTTP/1.1 200 OK"));
+        assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));
     }
     server
         .wait_for_exit(Duration::from_secs(10))

@@ -35,13 +35,12 @@ fn raw(server: &Server, path: &str) -> Seen {
         End::Refused => Seen::Refused,
         _ if reply.is_no_response() => Seen::NoResponse,
         End::Closed => {
-            let status = reply.status_line().expect("a status line");
-            let code = status
-                .split(' ')
-                .nth(1)
-                .and_then(|c| c.parse().ok())
-                .expect("a status code");
-            Seen::Page(code, reply.body().expect("a header end").to_vec())
+            let response = reply.response();
+            assert!(response.ends_head, "a header end");
+            Seen::Page(
+                response.code.expect("a status code"),
+                response.body.to_vec(),
+            )
         }
         other => panic!(
             "raw session for {path}: {other:?} after {} bytes",

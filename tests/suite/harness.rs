@@ -42,7 +42,7 @@ fn a_server_already_on_the_real_port_does_not_disturb_the_sessions() {
     let _readers_server = TcpListener::bind("127.0.0.1:7878");
     let server = common::start("listing-20-05");
     let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
-    assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(reply.response().status, Some("HTTP/1.1 200 OK"));
 }
 
 #[cfg(target_os = "linux")]
@@ -60,7 +60,7 @@ fn a_thread_that_started_a_server_stays_on_the_hosts_network() {
     // still reached from here; the server is reached through itself.
     TcpStream::connect(host.local_addr().unwrap()).expect("the host's loopback");
     let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
-    assert_eq!(reply.status_line(), Some("HTTP/1.1 200 OK"));
+    assert_eq!(reply.response().status, Some("HTTP/1.1 200 OK"));
     drop(server);
     assert_eq!(network(), before);
 }
@@ -139,7 +139,7 @@ fn many_servers_on_port_7878_run_side_by_side() {
             thread::spawn(|| {
                 let server = common::start("listing-20-20");
                 let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
-                reply.status_line().map(str::to_string)
+                reply.response().status.map(str::to_string)
             })
         })
         .collect();

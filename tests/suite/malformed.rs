@@ -42,7 +42,11 @@ fn wait_for_threads(server: &Server, threads: usize) {
 }
 
 fn answers(server: &Server, path: &str) -> bool {
-    exchange(server, path, EXCHANGE_TIMEOUT).reply.status_line() == Some("HTTP/1.1 200 OK")
+    exchange(server, path, EXCHANGE_TIMEOUT)
+        .reply
+        .response()
+        .status
+        == Some("HTTP/1.1 200 OK")
 }
 
 #[cfg(target_os = "linux")]

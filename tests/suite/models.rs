@@ -89,7 +89,7 @@ fn root_behind_four_sleeps(step: &'static str) -> Option<Duration> {
         .collect();
     let root = exchange(&server, "/", Duration::from_secs(7));
     drop(sleeps);
-    (root.reply.status_line() == Some("HTTP/1.1 200 OK")).then_some(root.elapsed)
+    (root.reply.response().status == Some("HTTP/1.1 200 OK")).then_some(root.elapsed)
 }
 
 /// What one server does under the two loads the chapter's design cannot
@@ -124,7 +124,7 @@ fn fares(step: &'static str) -> Fares {
     Fares {
         threads_idle,
         threads_with_partial: fifteen.join().expect(step),
-        root_behind_partial: (root.reply.status_line() == Some("HTTP/1.1 200 OK"))
+        root_behind_partial: (root.reply.response().status == Some("HTTP/1.1 200 OK"))
             .then_some(root.elapsed),
         root_behind_sleeps: sleeps.join().expect(step),
         lines: lines_of_rust(step),
@@ -287,7 +287,7 @@ fn answered_within_a_second_of_eighteen(step: &'static str) -> usize {
             .map(|_| {
                 scope.spawn(|| {
                     let x = exchange(&server, "/", Duration::from_secs(2));
-                    (x.reply.status_line().map(str::to_string), x.elapsed)
+                    (x.reply.response().status.map(str::to_string), x.elapsed)
                 })
             })
             .collect();
@@ -516,7 +516,10 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
         drop(server.connect(EXCHANGE_TIMEOUT).expect("connecting"));
         for _ in 0..8 {
             assert_eq!(
-                exchange(&server, "/", EXCHANGE_TIMEOUT).reply.status_line(),
+                exchange(&server, "/", EXCHANGE_TIMEOUT)
+                    .reply
+                    .response()
+                    .status,
                 Some("HTTP/1.1 200 OK")
             );
         }
@@ -526,7 +529,7 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
 
         let (reply, _) = crate::beyond::without_hello_html(step);
         assert_eq!(
-            reply.status_line(),
+            reply.response().status,
             Some("HTTP/1.1 500 INTERNAL SERVER ERROR")
         );
     });

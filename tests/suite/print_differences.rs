@@ -8,14 +8,14 @@ use std::process::Command;
 use companion::compile::root;
 use companion::registry::PRINT_DIFFERENCES;
 use companion::server::ServerCommand;
-use companion::session::{exchange, EXCHANGE_TIMEOUT};
+use companion::session::{exchange, Reply, EXCHANGE_TIMEOUT};
 
 /// The value of the Content-Length header of a raw response.
-fn content_length(response: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(response);
-    text.lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .and_then(|n| n.trim().parse().ok())
+fn content_length(reply: &Reply) -> usize {
+    reply
+        .response()
+        .content_length()
+        .and_then(|n| n.parse().ok())
         .expect("a Content-Length header")
 }
 
@@ -63,8 +63,8 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
     // Content-Length counts all of it.
     let stage = common::start("listing-20-07");
     let reply = exchange(&stage, "/does-not-exist", EXCHANGE_TIMEOUT).reply;
-    assert_eq!(content_length(&reply.bytes), not_found.len());
-    assert_eq!(reply.body().unwrap(), not_found.as_bytes());
+    assert_eq!(content_length(&reply), not_found.len());
+    assert_eq!(reply.response().body, not_found.as_bytes());
     drop(stage);
 
     // As printed, without the `\`: the newline and the next line's nine
@@ -76,13 +76,15 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
         .start()
         .unwrap();
     let reply = exchange(&printed, "/does-not-exist", EXCHANGE_TIMEOUT).reply;
-    let body = reply.body().unwrap();
+    let response = reply.response();
+    assert!(response.ends_head);
+    let body = response.body;
     common::assert_pinned(
         "listing-20-07-as-printed.404",
         "listing 20-7 as printed (without the `\\` continuation), answering GET /does-not-exist",
         &companion::session::show_bytes(&reply.bytes),
     );
-    assert_eq!(content_length(&reply.bytes), not_found.len());
+    assert_eq!(content_length(&reply), not_found.len());
     assert_eq!(body.len(), not_found.len() + 10);
     assert_eq!(&body[..10], b"\n         ");
     assert_eq!(&body[10..], not_found.as_bytes());
