@@ -6,7 +6,7 @@
 //! the tour shows the verdicts.
 
 mod json;
-pub mod judge;
+mod judge;
 mod probe;
 mod verdict;
 mod words;
