@@ -5,7 +5,7 @@
 use similar::TextDiff;
 
 use crate::compile::root;
-use crate::registry::{Files, Step};
+use crate::registry::{Kind, Step};
 use crate::{Error, Result};
 
 /// The source files of a code step, as (file name, path from the root).
@@ -25,7 +25,7 @@ fn read(path: &str) -> Result<String> {
 /// by file (`main.rs`, then `lib.rs`); a file that is new shows against
 /// `/dev/null`. `None` for a listing that is a page, not code.
 pub fn from_previous(step: &Step) -> Result<Option<String>> {
-    if matches!(step.files, Files::Page(_)) {
+    if matches!(step.kind(), Kind::Page(_)) {
         return Ok(None);
     }
     between(step.diff_base(), step).map(Some)

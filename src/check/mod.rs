@@ -357,7 +357,7 @@ impl Located {
                 step.name
             ));
         }
-        let at_step = match step.outcome {
+        let at_step = match step.outcome() {
             Outcome::FailsWith(codes) => format!("fails with {}", codes.join(" and ")),
             _ => "builds".to_string(),
         };

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use super::{scaffold, Project};
-use crate::registry::{Files, Outcome, Step, STEPS};
+use crate::registry::{Kind, Outcome, Step, STEPS};
 use crate::Result;
 
 /// How a project built, where that is known.
@@ -22,7 +22,7 @@ pub enum Built {
 impl Built {
     /// Whether `step` builds this way.
     pub(crate) fn is_as(&self, step: &Step) -> bool {
-        match (self, step.outcome) {
+        match (self, step.outcome()) {
             (Built::Builds, Outcome::Compiles | Outcome::Warns(_)) => true,
             (Built::FailsWith(codes), Outcome::FailsWith(expected)) => codes == expected,
             _ => false,
@@ -137,7 +137,7 @@ fn step_tokens() -> Result<&'static Vec<(&'static Step, Vec<String>)>> {
     let mut all = Vec::with_capacity(STEPS.len());
     // A page's listing is no code: a project with that page is at the code
     // step before it, and up_next sends it past the page.
-    for step in STEPS.iter().filter(|s| !matches!(s.files, Files::Page(_))) {
+    for step in STEPS.iter().filter(|s| !matches!(s.kind(), Kind::Page(_))) {
         let files: HashMap<&str, String> = scaffold::files(step)?.into_iter().collect();
         let main = &files["src/main.rs"];
         let lib = files.get("src/lib.rs").map(|l| l.as_str());
@@ -421,7 +421,7 @@ mod tests {
     fn every_step_s_project_is_found_as_that_step() {
         for step in STEPS {
             let project = project_at(step.name);
-            let built = match step.outcome {
+            let built = match step.outcome() {
                 Outcome::FailsWith(codes) => {
                     Built::FailsWith(codes.iter().map(|c| c.to_string()).collect())
                 }

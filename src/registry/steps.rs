@@ -3,9 +3,9 @@
 //! edition (chapter 21), and the worked exercises. Each step is written with
 //! the builders of `super`: only what differs from their defaults.
 
+use super::step::{at, concat, label_at, listing, part, total, unnumbered, Crate, Step};
 use super::Section::{Beyond, GracefulShutdown, Multithreaded, SingleThreaded};
 use super::Track::{Edition2024, Exercises, Online, Print2018, Print2021};
-use super::{at, concat, label_at, listing, part, total, unnumbered, Crate, Step};
 
 /// beyond-04 on: ctrl-C and SIGTERM, through one handler.
 const CTRLC: Crate = Crate {
@@ -236,3 +236,71 @@ static ALL: [Step; total(PARTS)] = concat(PARTS);
 
 /// Every step of the chapter, in the chapter's order.
 pub static STEPS: &[Step] = &ALL;
+
+/// Every step a step names (its `diff_from`) is a step: a name mistyped in
+/// the list above does not compile.
+const _: () = {
+    let mut i = 0;
+    while i < ALL.len() {
+        if let Some(name) = ALL[i].diff_from {
+            assert!(is_a_step(name), "a diff_from names no step");
+        }
+        i += 1;
+    }
+};
+
+/// Whether `name` is the name of a step of [`ALL`].
+const fn is_a_step(name: &str) -> bool {
+    let mut i = 0;
+    while i < ALL.len() {
+        if ALL[i].name.len() == name.len() {
+            let (a, b) = (ALL[i].name.as_bytes(), name.as_bytes());
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::find;
+    use crate::registry::Track;
+
+    fn named(name: &str) -> &'static Step {
+        find(name).unwrap_or_else(|| panic!("{name} is a step"))
+    }
+
+    #[test]
+    fn each_track_is_one_run_of_the_list_in_the_chapters_order() {
+        let mut seen: Vec<Track> = Vec::new();
+        for step in STEPS {
+            if seen.last() != Some(&step.track) {
+                assert!(
+                    !seen.contains(&step.track),
+                    "{} starts its track again",
+                    step.name
+                );
+                seen.push(step.track);
+            }
+        }
+        assert_eq!(
+            seen,
+            [
+                Track::Print2021,
+                Track::Print2018,
+                Track::Online,
+                Track::Edition2024,
+                Track::Exercises
+            ]
+        );
+        assert_eq!(named("listing-20-10").index(), 9);
+    }
+}

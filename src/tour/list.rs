@@ -26,7 +26,7 @@ pub(super) fn list() -> anyhow::Result<ExitCode> {
             anstream::println!("\n{BOLD}{heading}{BOLD:#}");
             section = Some(heading);
         }
-        let outcome = match (step.kind(), step.outcome) {
+        let outcome = match (step.kind(), step.outcome()) {
             (Kind::Page(_), _) => "an HTML file".to_string(),
             (Kind::Failing(codes), _) => format!("fails by design ({})", codes.join(", ")),
             (_, Outcome::Warns(_)) => "warns".to_string(),

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use companion::compile::root;
-use companion::registry::{Files, Outcome, STEPS};
+use companion::registry::{Files, Kind, Outcome, STEPS};
 use regex::Regex;
 
 fn book_src() -> PathBuf {
@@ -147,10 +147,10 @@ fn step_pages_show_their_code_diff_and_output_from_the_tested_files() {
         let included: Vec<String> = includes(&text).into_iter().map(|(p, _)| p).collect();
         let has = |file: &str| included.iter().any(|p| Path::new(p).ends_with(file));
         let mut expected: Vec<String> = step.listing_files();
-        if !matches!(step.files, Files::Page(_)) {
+        if !matches!(step.kind(), Kind::Page(_)) {
             expected.push(format!("snapshots/{}.diff.snap", step.name));
         }
-        match step.outcome {
+        match step.outcome() {
             Outcome::FailsWith(_) => expected.push(format!("snapshots/{}.errors.snap", step.name)),
             Outcome::Warns(_) => expected.push(format!("snapshots/{}.warnings.snap", step.name)),
             Outcome::Compiles => {}
@@ -662,7 +662,7 @@ fn main_rs_caption(step: &companion::registry::Step) -> Option<String> {
 #[test]
 fn main_rs_captions_say_whose_file_it_is() {
     for step in STEPS {
-        if matches!(step.files, Files::Page(_)) {
+        if matches!(step.kind(), Kind::Page(_)) {
             continue;
         }
         let text =

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::common;
-use companion::registry::{find, BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
+use companion::registry::{find, BookFileHas, Kind, Step, Track, FILE_DIFFERENCES, STEPS};
 
 /// The book's listing folders for the chapter, in tests/book/.
 const LISTINGS: &str = "current-edition/listings/ch21-web-server";
@@ -42,7 +42,7 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
     let shared = common::book_data::book_dir();
     let (mut compared, mut explained) = (0, 0);
     for step in edition_2024() {
-        if let Files::Page(file) = step.files {
+        if let Kind::Page(file) = step.kind() {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
             let ours = common::read_repo(file);
@@ -122,7 +122,7 @@ fn the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others() {
     let shared = common::book_data::book_dir();
     let shown = folders_the_text_shows(&shared);
     let ours: BTreeSet<String> = edition_2024()
-        .filter(|s| !matches!(s.files, Files::Page(_)))
+        .filter(|s| !matches!(s.kind(), Kind::Page(_)))
         .map(|s| book_folder(s).to_string())
         .collect();
     assert_eq!(ours, shown);

@@ -24,7 +24,7 @@ fn every_step_changes_only_what_its_pinned_diff_shows() {
     }
     let html = STEPS
         .iter()
-        .filter(|s| matches!(s.files, companion::registry::Files::Page(_)))
+        .filter(|s| matches!(s.kind(), companion::registry::Kind::Page(_)))
         .count();
     assert_eq!(html, 4, "listings 20-4, 20-8, 21-4 and 21-8 are HTML files");
     assert_eq!(pinned, STEPS.len() - html, "every code step has a diff");

@@ -8,7 +8,7 @@
 use crate::common;
 use common::main_fn;
 
-use companion::registry::{BookFileHas, Files, Step, Track, FILE_DIFFERENCES, STEPS};
+use companion::registry::{BookFileHas, Files, Kind, Step, Track, FILE_DIFFERENCES, STEPS};
 
 const LISTINGS: &str = "print-edition-listings/ch20-web-server";
 
@@ -41,7 +41,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
     let mut explained = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
         let folder = shared.join(format!("{LISTINGS}/{}", step.name));
-        if let Files::Page(file) = step.files {
+        if let Kind::Page(file) = step.kind() {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
             let ours = common::read_repo(file);

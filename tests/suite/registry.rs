@@ -227,7 +227,7 @@ fn every_step_has_exactly_its_files_in_stages() {
             }
             (Files::MainAndPackageLib, false) => unreachable!("exercises keep a width"),
             (Files::Main | Files::MainOnPackageLib, true) => &["main.rs", "rustfmt.toml"],
-            (Files::Main | Files::MainOnPackageLib | Files::Page(_), _) => &["main.rs"],
+            (Files::Main | Files::MainOnPackageLib, _) => &["main.rs"],
         };
         assert_eq!(files, expected, "files of {}", step.dir());
     }
@@ -276,7 +276,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
 #[test]
 fn what_the_registry_says_a_step_does_is_in_its_code() {
     let mut servers = 0;
-    for step in STEPS.iter().filter(|s| !matches!(s.files, Files::Page(_))) {
+    for step in STEPS.iter().filter(|s| !matches!(s.kind(), Kind::Page(_))) {
         let main = common::read_repo(&step.main_rs());
         let has = |text: &str| main.contains(text);
         // The library of a step: `use hello::` reaches one.
@@ -327,7 +327,7 @@ fn what_the_registry_says_a_step_does_is_in_its_code() {
 #[test]
 fn html_listings_are_the_files_at_the_root() {
     for step in STEPS {
-        if let Files::Page(file) = step.files {
+        if let Kind::Page(file) = step.kind() {
             assert!(
                 root().join(file).is_file(),
                 "{file} must be at the repository root"
@@ -374,10 +374,10 @@ fn registry_lists_every_step_of_stages_md_in_order() {
         "registry order and names must follow STAGES.md"
     );
     for (step, (name, files, seed_line, fails)) in main_line.iter().zip(&rows) {
-        let expected_files = match step.files {
-            Files::Main | Files::MainOnPackageLib => "main".to_string(),
-            Files::MainAndModule | Files::MainAndPackageLib => "main + lib".to_string(),
-            Files::Page(f) => format!("`{f}`"),
+        let expected_files = match (step.kind(), step.files) {
+            (Kind::Page(f), _) => format!("`{f}`"),
+            (_, Files::Main | Files::MainOnPackageLib) => "main".to_string(),
+            (_, Files::MainAndModule | Files::MainAndPackageLib) => "main + lib".to_string(),
         };
         assert_eq!(files, &expected_files, "{name}: files");
         assert_eq!(*fails, step.fails_to_compile(), "{name}: does it compile?");
@@ -485,7 +485,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     for step in STEPS {
         let edition = step.track.edition();
         let group = groups.entry((edition, step.max_width())).or_default();
-        let ours_too = matches!(step.files, Files::Page(_)).then(|| ours.clone());
+        let ours_too = matches!(step.kind(), Kind::Page(_)).then(|| ours.clone());
         for file in [Some(step.main_rs()), step.lib_rs(), ours_too]
             .into_iter()
             .flatten()

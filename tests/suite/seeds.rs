@@ -8,7 +8,7 @@ use crate::common;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use companion::registry::{self, Files, Track, PRINT_DIFFERENCES, STEPS};
+use companion::registry::{self, Files, Kind, Track, PRINT_DIFFERENCES, STEPS};
 use regex::Regex;
 
 /// The code block the print edition shows after the `Filename:` line `n`
@@ -80,7 +80,7 @@ fn stage_file(step: &registry::Step, printed_name: &str) -> String {
     match (printed_name, step.files) {
         ("src/main.rs", _) => step.main_rs(),
         ("src/lib.rs", Files::MainAndModule) => step.lib_rs().unwrap(),
-        (html, Files::Page(file)) if html == file => file.to_string(),
+        (html, _) if matches!(step.kind(), Kind::Page(file) if file == html) => html.to_string(),
         (other, _) => panic!(
             "{}: printed file {other} is not one of the step's files",
             step.name

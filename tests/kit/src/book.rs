@@ -7,7 +7,7 @@
 //! them, so no count or list of steps on a page is typed by hand: a step
 //! added to the registry changes the pinned file, and the pages with it.
 
-use companion::registry::{page_listing, Files, Outcome, Step, Track, FILE_DIFFERENCES, STEPS};
+use companion::registry::{page_listing, Kind, Outcome, Step, Track, FILE_DIFFERENCES, STEPS};
 
 /// Every track, in the registry's order.
 pub const TRACKS: [Track; 5] = [
@@ -49,7 +49,7 @@ pub fn registry_facts() -> String {
 pub fn failing_steps() -> (usize, String) {
     let failing: Vec<&Step> = STEPS
         .iter()
-        .filter(|s| matches!(s.outcome, Outcome::FailsWith(_)))
+        .filter(|s| matches!(s.outcome(), Outcome::FailsWith(_)))
         .collect();
     let by_track: Vec<String> = TRACKS
         .iter()
@@ -184,7 +184,7 @@ fn tracks() -> String {
 fn no_counterpart() -> String {
     let alone: Vec<String> = STEPS
         .iter()
-        .filter(|s| s.track == Track::Edition2024 && !matches!(s.files, Files::Page(_)))
+        .filter(|s| s.track == Track::Edition2024 && !matches!(s.kind(), Kind::Page(_)))
         .filter(|s| s.counterpart().is_none())
         .map(|s| format!("`{}`", s.name))
         .collect();
@@ -206,8 +206,8 @@ fn same_pages() -> String {
     let pages: Vec<(&Step, &Step, &str)> = STEPS
         .iter()
         .filter(|s| s.track == Track::Edition2024)
-        .filter_map(|s| match s.files {
-            Files::Page(file) => Some((s, page_listing(file, Track::Print2021)?, file)),
+        .filter_map(|s| match s.kind() {
+            Kind::Page(file) => Some((s, page_listing(file, Track::Print2021)?, file)),
             _ => None,
         })
         .collect();

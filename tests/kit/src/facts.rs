@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 use companion::compile::{cargo, root, stages_target_dir, BuildReport, Diagnostic};
-use companion::registry::{Files, Outcome, Step, Track, STEPS};
+use companion::registry::{Kind, Outcome, Step, Track, STEPS};
 
 /// What the tests ask of a step.
 pub trait StepFacts {
@@ -25,19 +25,19 @@ pub trait StepFacts {
 
 impl StepFacts for Step {
     fn fails_to_compile(&self) -> bool {
-        matches!(self.outcome, Outcome::FailsWith(_))
+        matches!(self.outcome(), Outcome::FailsWith(_))
     }
 
     fn expected_warnings(&self) -> &'static [&'static str] {
-        match self.outcome {
+        match self.outcome() {
             Outcome::Warns(lints) => lints,
             _ => &[],
         }
     }
 
     fn max_width(&self) -> Option<u32> {
-        match (self.track, self.files) {
-            (_, Files::Page(_)) => None,
+        match (self.track, self.kind()) {
+            (_, Kind::Page(_)) => None,
             (Track::Print2021 | Track::Edition2024, _) => Some(80),
             // Ours, at the book's width, so that its diffs from the
             // chapter's last step show code, not layout.

@@ -1,7 +1,7 @@
 //! README's tables of steps, made from the registry: a test keeps README in
 //! step with it.
 
-use companion::registry::{Files, Outcome, Step, Track, STEPS};
+use companion::registry::{Kind, Outcome, Step, Track, STEPS};
 
 /// The tables of steps that README.md shows (a test keeps README in step
 /// with this registry): the main line's, and then the other printings'.
@@ -63,8 +63,8 @@ pub fn markdown_table() -> String {
 }
 
 fn builds(step: &Step) -> String {
-    match step.outcome {
-        Outcome::Compiles if matches!(step.files, Files::Page(_)) => {
+    match step.outcome() {
+        Outcome::Compiles if matches!(step.kind(), Kind::Page(_)) => {
             "yes (prints the file)".to_string()
         }
         Outcome::Compiles => "yes".to_string(),
