@@ -1,6 +1,6 @@
 //! Where the book's text and its files disagree, as data: each difference
-//! is shown to the reader (on the step's page, in the tour), never
-//! silently fixed.
+//! has its reason in our words, which `cargo run -- show <step>` gives the
+//! reader; never silently fixed.
 
 /// A place where the print edition's text of a listing differs from the
 /// listing file the book compiled. The stage follows the file; the
@@ -108,14 +108,28 @@ pub static FILE_DIFFERENCES: &[FileDifference] = &[
         step: "listing-20-25",
         book_has: BookFileHas::FileOf("no-listing-07-final-code"),
         note: "The book's src/main.rs for listing 20-25 puts the new `main` above \
-               the chapter's first handle_connection (a 1024-byte buffer compared \
-               with `starts_with`), the one the full code at the chapter's end still \
-               shows. The text prints only `main`, so the stage keeps the \
+               an older handle_connection, the 2018 printing's (a 1024-byte buffer \
+               compared with `starts_with`), which the full code at the chapter's end \
+               still shows. The text prints only `main`, so the stage keeps the \
                handle_connection a reader has by then (listing 20-10's, which reads \
                the request line through a `BufReader`). The book's own file is the \
                step no-listing-07-final-code, to the character.",
     },
 ];
+
+/// Why the stage `step` is not what the book prints or what its file has,
+/// in our words: one note per difference (none for most steps).
+pub fn differences_of(step: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let printed = PRINT_DIFFERENCES
+        .iter()
+        .filter(move |d| d.step == step)
+        .map(|d| d.note);
+    let files = FILE_DIFFERENCES
+        .iter()
+        .filter(move |d| d.step == step)
+        .map(|d| d.note);
+    printed.chain(files)
+}
 
 const AHEAD_OF_THE_TEXT: &str = "The book's src/main.rs for this step already has \
     listing 20-25's `main`, which takes two connections (`.take(2)`) and then says \

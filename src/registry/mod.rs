@@ -13,7 +13,6 @@
 //! the compiler checks, with no file to parse at run time and no parse
 //! error to handle.
 
-#[cfg(feature = "_kit")]
 mod differences;
 mod lookup;
 mod navigate;
@@ -21,9 +20,9 @@ mod step;
 mod steps;
 mod track;
 
-#[cfg(feature = "_kit")]
 pub use differences::{
-    BookFileHas, FileDifference, PrintDifference, FILE_DIFFERENCES, PRINT_DIFFERENCES,
+    differences_of, BookFileHas, FileDifference, PrintDifference, FILE_DIFFERENCES,
+    PRINT_DIFFERENCES,
 };
 pub use lookup::{find, listing_on, page_listing, resolve, UnknownStep};
 pub use navigate::{up_next, UpNext};

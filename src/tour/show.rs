@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use companion::compile::root;
 use companion::diff;
-use companion::registry::Step;
+use companion::registry::{self, Step};
 
 use super::{step, BOLD};
 
@@ -23,6 +23,12 @@ pub(super) fn render(step: &Step, plain: bool) -> anyhow::Result<String> {
         let text = std::fs::read_to_string(root().join(&file))
             .with_context(|| format!("could not read {file}"))?;
         out.push_str(&format!("\n{bold}── {file} ──{bold:#}\n{text}"));
+    }
+    for note in registry::differences_of(step.name) {
+        out.push_str(&format!(
+            "\n{bold}── where this differs from the book ──{bold:#}\n{}\n",
+            textwrap::fill(note, 78)
+        ));
     }
     let Some(diff) = diff::from_previous(step)? else {
         return Ok(out);

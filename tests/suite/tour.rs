@@ -91,6 +91,34 @@ fn show_prints_the_code_and_the_diff_in_any_step_form() {
 }
 
 #[test]
+fn show_tells_where_a_stage_differs_from_the_book_and_why() {
+    // Listing 20-7 as printed lost a `\`; the stage of listing 20-23 keeps
+    // the `main` the text has there, not the book file's later one.
+    let shown = |step: &str| {
+        let out = tour("show-differences")
+            .args(["show", step, "--plain"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let heading = "── where this differs from the book ──";
+    let printed = shown("20-7");
+    assert!(printed.contains(heading), "{printed}");
+    assert!(
+        printed.contains("lost the `\\` that continues"),
+        "{printed}"
+    );
+    let ahead = shown("20-23");
+    assert!(
+        ahead.contains("already has listing 20-25's `main`"),
+        "{ahead}"
+    );
+    // A step that is the book's own file says nothing of the kind.
+    assert!(!shown("20-10").contains(heading));
+}
+
+#[test]
 fn unknown_steps_get_one_sentence_and_a_failure() {
     for args in [
         &["show", "20-26"][..],
