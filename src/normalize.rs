@@ -12,7 +12,6 @@ use std::path::Path;
 /// One named rewrite of a whole output.
 pub struct Rule {
     pub name: &'static str,
-    pub why: &'static str,
     pub apply: fn(&str, &Context) -> String,
 }
 
@@ -24,14 +23,14 @@ pub struct Context<'a> {
 
 /// The rules for what a server prints on stderr.
 pub(crate) static SERVER_RULES: &[Rule] = &[
+    // Why: a panic message names the thread's OS id, which differs on every run
     Rule {
         name: "panic-thread-id",
-        why: "a panic message names the thread's OS id, which differs on every run",
         apply: panic_thread_id,
     },
+    // Why: on Windows, a panic names its file as `stages\listing-20-19\lib.rs`
     Rule {
         name: "windows-path-separators",
-        why: "on Windows, a panic names its file as `stages\\listing-20-19\\lib.rs`",
         apply: windows_path_separators,
     },
 ];

@@ -8,30 +8,31 @@ use companion::normalize::{normalize, windows_path_separators, Context, Rule};
 
 /// The rules for cargo's and rustc's human output, in the order they apply.
 pub static CARGO_RULES: &[Rule] = &[
+    // Why: whether cargo prints `Compiling`, `Fresh` or `Blocking waiting for
+    // file lock` depends on what an earlier build left in the target directory
     Rule {
         name: "drop-progress-lines",
-        why: "whether cargo prints `Compiling`, `Fresh` or `Blocking waiting for file lock` \
-              depends on what an earlier build left in the target directory",
         apply: drop_progress_lines,
     },
+    // Why: build times differ on every run
     Rule {
         name: "finished-time",
-        why: "build times differ on every run",
         apply: finished_time,
     },
+    // Why: std's sources are named by the commit of the rustc that built them
     Rule {
         name: "rustc-source-paths",
-        why: "std's sources are named by the commit of the rustc that built them",
         apply: rustc_source_paths,
     },
+    // Why: the clone lives in a different folder on every machine
     Rule {
         name: "repository-root",
-        why: "the clone lives in a different folder on every machine",
         apply: repository_root,
     },
+    // Why: on Windows, rustc and a panic name files as
+    // `stages\listing-20-22\lib.rs`
     Rule {
         name: "windows-path-separators",
-        why: "on Windows, rustc and a panic name files as `stages\\listing-20-22\\lib.rs`",
         apply: windows_path_separators,
     },
 ];
