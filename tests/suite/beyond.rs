@@ -3,8 +3,6 @@
 //! claims are unit tests and doc examples in its library
 //! (stages/beyond-02-documented-and-tested/lib.rs, `cargo test -p beyond`).
 
-use crate::common;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::thread;
@@ -78,7 +76,7 @@ fn one_connection(server: &Server, i: usize) {
 fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_answered() {
     const CLIENTS: usize = 8;
     const EACH: usize = 300;
-    let server = common::start(ROBUST);
+    let server = kit::start(ROBUST);
     let threads_before = server.thread_count();
     thread::scope(|scope| {
         for client in 0..CLIENTS {
@@ -111,7 +109,7 @@ fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_
 
 #[test]
 fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
-    let server = common::start(ROBUST);
+    let server = kit::start(ROBUST);
     // Four connections that never send a request take the four workers.
     let idle: Vec<TcpStream> = (0..4)
         .map(|_| server.connect(EXCHANGE_TIMEOUT).expect("connecting"))
@@ -141,7 +139,7 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
 fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on() {
     #[cfg(target_os = "linux")]
     {
-        let server = common::start(ROBUST);
+        let server = kit::start(ROBUST);
         // Half a request line, then a reset: the server's read fails, and
         // the job says so on stderr. (With a whole request, a worker that
         // was quick enough could answer it before the reset arrived, and
@@ -171,7 +169,7 @@ fn a_connection_reset_by_its_client_is_one_line_on_stderr_and_the_server_goes_on
 /// stopped, and its stderr starts with the line that names the file.
 pub fn without_hello_html(step: &str) -> (companion::session::Reply, companion::server::Finished) {
     let empty = scratch(&format!("no-html-{step}"));
-    let server = ServerCommand::new(common::stage_exe(step))
+    let server = ServerCommand::new(kit::stage_exe(step))
         .current_dir(&empty)
         .start()
         .unwrap_or_else(|e| panic!("{step}: {e}"));
@@ -221,7 +219,7 @@ pub fn signal(server: &Server, signal: &str) {
 /// line it has read, in a worker.
 #[cfg(unix)]
 fn wait_for_log(server: &Server, line: &str) {
-    let logged = common::wait_until(Duration::from_secs(10), || {
+    let logged = kit::wait_until(Duration::from_secs(10), || {
         server.stdout_so_far().lines().any(|l| l == line)
     });
     assert!(logged, "{}", server.stdout_so_far());
@@ -262,7 +260,7 @@ pub fn exits_0_after_the_signal(server: Server, signalled: Instant) -> companion
 
 #[cfg(unix)]
 fn a_signal_lets_the_request_in_flight_finish_then_exits_0(step: &str, name: &str) {
-    let server = common::start(step);
+    let server = kit::start(step);
     let signalled = thread::scope(|scope| {
         let slow = scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT));
         wait_for_log(&server, "GET /sleep HTTP/1.1");
@@ -300,7 +298,7 @@ fn ctrl_c_lets_the_request_in_flight_finish_then_the_server_exits_0() {
 fn an_idle_connection_cannot_hold_the_shutdown_open() {
     #[cfg(unix)]
     {
-        let server = common::start(GRACEFUL);
+        let server = kit::start(GRACEFUL);
         let idle = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
         // Accepted in order: once a later request is answered, a worker
         // holds the idle connection.
@@ -326,7 +324,7 @@ fn an_idle_connection_cannot_hold_the_shutdown_open() {
 
 /// The line counter run on `folder`: its exit status, stdout and stderr.
 fn count_lines_in(folder: &std::path::Path) -> std::process::Output {
-    std::process::Command::new(common::stage_exe("beyond-05-pool-for-other-work"))
+    std::process::Command::new(kit::stage_exe("beyond-05-pool-for-other-work"))
         .arg(folder)
         .output()
         .expect("running beyond-05")

@@ -5,7 +5,6 @@
 //! from the registry, and what it says a step does names its proof (see
 //! the comments above each part below).
 
-use crate::common;
 use kit::facts::StepFacts;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -335,7 +334,7 @@ fn prose_blocks(text: &str) -> Vec<(usize, String)> {
 #[test]
 fn the_registry_facts_the_pages_include_are_the_registrys() {
     let facts = kit::book::registry_facts();
-    common::assert_pinned(
+    kit::assert_pinned(
         "book.registry",
         "what the walkthrough says of the registry (kit::book::registry_facts), \
          included by its pages",
@@ -384,7 +383,7 @@ fn no_page_types_a_count_of_steps() {
 fn the_title_and_the_introduction_cover_every_track() {
     let chapters: std::collections::BTreeSet<u32> =
         STEPS.iter().map(|s| s.track.chapter()).collect();
-    let toml = common::read_repo("book/book.toml");
+    let toml = kit::read_repo("book/book.toml");
     let title = toml
         .lines()
         .find_map(|l| l.strip_prefix("title = "))
@@ -502,8 +501,7 @@ fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
             continue;
         }
         let found = if suite {
-            parts.len() == 2
-                && has_test(&common::read_repo(&format!("tests/suite/{first}.rs")), last)
+            parts.len() == 2 && has_test(&kit::read_repo(&format!("tests/suite/{first}.rs")), last)
         } else {
             sources.iter().any(|s| {
                 s.find(&format!("mod {first} {{"))
@@ -572,7 +570,7 @@ fn every_snapshot_a_page_quotes_says_what_it_quotes() {
                         page.display()
                     )
                 });
-                let (_, body) = common::split_snapshot(&file);
+                let (_, body) = kit::split_snapshot(&file);
                 for quote in quotes {
                     assert!(
                         body.contains(&quote),
@@ -641,7 +639,7 @@ fn main_rs_caption(step: &companion::registry::Step) -> Option<String> {
         Track::Exercises => return None,
         Track::Print2018 => (
             "src/bin/main.rs",
-            common::read_repo(&step.main_rs()).contains("Shutting down."),
+            kit::read_repo(&step.main_rs()).contains("Shutting down."),
         ),
         _ => ("src/main.rs", true),
     };

@@ -3,8 +3,6 @@
 //! test shows what a browser's extra connections do to a server that stops
 //! after two: one visit is enough to use them both.
 
-use crate::common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -65,7 +63,7 @@ fn visit_listing_20_25_in_chromium() {
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).unwrap();
 
-    let server = common::start("listing-20-25");
+    let server = kit::start("listing-20-25");
     let started = Instant::now();
     let dom = chromium_dump_dom(&server, "http://127.0.0.1:7878/", &profile);
     assert!(dom.contains("<title>Hello!</title>"), "{dom}");
@@ -100,7 +98,7 @@ fn visit_listing_20_25_in_chromium() {
         Ending::Exited(101) => assert!(unused_second_connection, "{}", finished.stderr),
         other => panic!("server ended with {other:?}: {}", finished.stderr),
     }
-    common::say_past_capture(&format!(
+    kit::say_past_capture(&format!(
         "browser visit to listing 20-25 took {:?}; its second connection {}",
         started.elapsed(),
         if unused_second_connection {

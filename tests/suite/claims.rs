@@ -2,8 +2,6 @@
 //! is false. Timing claims use wide margins around the book's 5-second
 //! sleep: "waits" means at least 3 s, "does not wait" means under 2 s.
 
-use crate::common;
-
 #[cfg(target_os = "linux")]
 use std::io::Write;
 use std::net::TcpStream;
@@ -25,7 +23,7 @@ fn send_sleep_request(server: &Server) -> TcpStream {
 
 /// How long `GET /` takes on `step` while a `/sleep` request is in progress.
 fn time_of_root_behind_sleep(step: &str) -> Duration {
-    let server = common::start(step);
+    let server = kit::start(step);
     let root =
         session::root_behind_sleep(&server, EXCHANGE_TIMEOUT).expect("connecting for /sleep");
     assert_eq!(
@@ -121,7 +119,7 @@ fn the_while_let_worker_makes_root_wait_despite_four_workers(step: &str) {
 /// are open, sampled for 1.5 s; `None` where the harness cannot count them.
 #[cfg(target_os = "linux")]
 fn most_threads_under_load(step: &str, connections: usize) -> Option<usize> {
-    let server = common::start(step);
+    let server = kit::start(step);
     server.thread_count()?;
     let open: Vec<TcpStream> = (0..connections)
         .map(|_| send_sleep_request(&server))
@@ -203,7 +201,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully_listing_21_25
 }
 
 fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
-    let server = common::start(step);
+    let server = kit::start(step);
     let first = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert_eq!(first.reply.response().status, Some("HTTP/1.1 200 OK"));
     // The second request is slow: the shutdown has to wait for it. It is
@@ -212,7 +210,7 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
     let started = Instant::now();
     thread::scope(|scope| {
         let slow = scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT));
-        let said = common::wait_until(Duration::from_secs(4), || {
+        let said = kit::wait_until(Duration::from_secs(4), || {
             server
                 .stdout_so_far()
                 .lines()
@@ -326,7 +324,7 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
 /// Start a server that stops after two connections, ask it for its page,
 /// then open a connection and close it without a request; how it ended.
 fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
-    let server = common::start(step);
+    let server = kit::start(step);
     let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));
     drop(server.connect(EXCHANGE_TIMEOUT).unwrap());
@@ -355,7 +353,7 @@ fn the_books_own_listing_20_25_file_survives_a_connection_closed_without_a_reque
 
 #[test]
 fn the_2018_final_server_tells_every_worker_to_terminate_after_two_requests_listing_20_25_2018() {
-    let server = common::start("listing-20-25-2018");
+    let server = kit::start("listing-20-25-2018");
     for _ in 0..2 {
         let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
         assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));

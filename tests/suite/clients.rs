@@ -3,8 +3,6 @@
 //! reports must be what the raw session saw (the raw bytes are pinned in
 //! snapshots/<step>.session.snap).
 
-use crate::common;
-
 use std::process::Command;
 use std::thread;
 use std::time::Duration;
@@ -147,7 +145,7 @@ fn seen_by_each_client(
     step: &'static companion::registry::Step,
     with_curl: bool,
 ) -> (Vec<Seen>, Option<Vec<Seen>>, Vec<Seen>) {
-    let server = common::start(step.name);
+    let server = kit::start(step.name);
     let expected = fetch_all(&server, raw);
     let unchanged =
         serves(step).stops_after.is_none() && expected.iter().all(|s| matches!(s, Seen::Page(..)));
@@ -157,7 +155,7 @@ fn seen_by_each_client(
     }
     drop(server);
     let on_a_fresh_server =
-        |client: Client| thread::spawn(move || fetch_all(&common::start(step.name), client));
+        |client: Client| thread::spawn(move || fetch_all(&kit::start(step.name), client));
     let by_curl = with_curl.then(|| on_a_fresh_server(curl));
     let by_ureq = on_a_fresh_server(ureq);
     let join = |h: thread::JoinHandle<Vec<Seen>>| h.join().expect("a client panicked");
@@ -200,7 +198,7 @@ fn curl_and_ureq_see_what_the_raw_session_sees_on_every_server_step() {
 
 #[test]
 fn the_pool_serves_the_html_files_byte_for_byte_listing_20_24() {
-    let server = common::start("listing-20-24");
+    let server = kit::start("listing-20-24");
     let hello = include_bytes!("../../hello.html").to_vec();
     let not_found = include_bytes!("../../404.html").to_vec();
     assert_eq!(ureq(&server, "/"), Seen::Page(200, hello));

@@ -3,13 +3,12 @@
 //! fail with exactly the book's error codes, and every position the book
 //! prints in a compiler message is a position in our stage files.
 
-use crate::common;
 use kit::facts::{BuildFacts, StepFacts};
 
 use std::collections::BTreeSet;
 
-use common::stages as report;
 use companion::registry::STEPS;
+use kit::stages as report;
 
 #[test]
 fn every_step_that_should_compile_builds_an_executable() {

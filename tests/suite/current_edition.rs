@@ -8,7 +8,6 @@ use kit::facts::{BuildFacts, StepFacts};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common;
 use companion::registry::{find, BookFileHas, Kind, Step, Track, FILE_DIFFERENCES, STEPS};
 
 /// The book's listing folders for the chapter, in tests/book/.
@@ -27,25 +26,25 @@ fn book_folder(step: &Step) -> &'static str {
 fn clean_drops_anchor_and_snip_lines_and_keeps_the_blank_lines_around_them() {
     let listing = "pub struct ThreadPool;\n\n// ANCHOR: here\nimpl ThreadPool {\n    // --snip--\n    // ANCHOR_END: here\n    pub fn new() {}\n}\n";
     assert_eq!(
-        common::clean(listing, true),
+        kit::clean(listing, true),
         "pub struct ThreadPool;\n\nimpl ThreadPool {\n    pub fn new() {}\n}\n"
     );
-    assert_eq!(common::clean("fn main() {}\n", true), "");
-    assert_eq!(common::clean("fn main() {}\n", false), "fn main() {}\n");
+    assert_eq!(kit::clean("fn main() {}\n", true), "");
+    assert_eq!(kit::clean("fn main() {}\n", false), "fn main() {}\n");
     // A comment that only looks like an anchor stays.
     let prose = "// ANCHOR: two words\n";
-    assert_eq!(common::clean(prose, false), prose);
+    assert_eq!(kit::clean(prose, false), prose);
 }
 
 #[test]
 fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_character() {
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let (mut compared, mut explained) = (0, 0);
     for step in edition_2024() {
         if let Kind::Page(file) = step.kind() {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
-            let ours = common::read_repo(file);
+            let ours = kit::read_repo(file);
             for entry in std::fs::read_dir(shared.join(LISTINGS)).unwrap().flatten() {
                 if let Ok(theirs) = std::fs::read_to_string(entry.path().join(file)) {
                     assert_eq!(theirs, ours, "{}", entry.path().display());
@@ -55,23 +54,19 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
             continue;
         }
         let folder = format!("{LISTINGS}/{}/src", book_folder(step));
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         let main = match step.lib_rs() {
             Some(lib) => {
-                let theirs = common::read_book(&format!("{folder}/lib.rs"));
-                assert_eq!(
-                    common::read_repo(&lib),
-                    common::clean(&theirs, true),
-                    "{lib}"
-                );
+                let theirs = kit::read_book(&format!("{folder}/lib.rs"));
+                assert_eq!(kit::read_repo(&lib), kit::clean(&theirs, true), "{lib}");
                 compared += 1;
-                main.strip_suffix(common::SCAFFOLD)
+                main.strip_suffix(kit::SCAFFOLD)
                     .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
                     .to_string()
             }
             None => main,
         };
-        let theirs = common::clean(&common::read_book(&format!("{folder}/main.rs")), false);
+        let theirs = kit::clean(&kit::read_book(&format!("{folder}/main.rs")), false);
         // Where the book's file runs ahead of the text, the difference is
         // exactly the one the registry names.
         match FILE_DIFFERENCES.iter().find(|d| d.step == step.name) {
@@ -80,10 +75,10 @@ fn every_chapter_21_stage_is_the_books_listing_file_cleaned_character_for_charac
                 let BookFileHas::MainOf(later) = difference.book_has else {
                     panic!("{}: chapter 21 has only later mains", step.name);
                 };
-                let later_main = common::read_repo(&find(later).unwrap().main_rs());
+                let later_main = kit::read_repo(&find(later).unwrap().main_rs());
                 assert_ne!(main, theirs, "{}: no longer differs", step.name);
                 assert_eq!(
-                    main.replace(common::main_fn(&main), common::main_fn(&later_main)),
+                    main.replace(kit::main_fn(&main), kit::main_fn(&later_main)),
                     theirs,
                     "{}: the book's file is the stage with {later}'s main",
                     step.main_rs()
@@ -119,7 +114,7 @@ fn folders_the_text_shows(shared: &Path) -> BTreeSet<String> {
 
 #[test]
 fn the_chapter_21_steps_are_the_folders_its_text_shows_and_no_others() {
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let shown = folders_the_text_shows(&shared);
     let ours: BTreeSet<String> = edition_2024()
         .filter(|s| !matches!(s.kind(), Kind::Page(_)))
@@ -187,7 +182,7 @@ fn read_output(text: &str) -> BookOutput {
 
 #[test]
 fn every_output_txt_of_the_book_is_what_rustc_says_of_our_stage() {
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let mut outputs = 0;
     let mut positions = 0;
     for step in edition_2024() {
@@ -197,7 +192,7 @@ fn every_output_txt_of_the_book_is_what_rustc_says_of_our_stage() {
         };
         outputs += 1;
         let book = read_output(&text);
-        let report = common::stages();
+        let report = kit::stages();
         if book.finished {
             // The book builds with `-A unused_variables -A dead_code`: no
             // other warning, and no error, may appear.
@@ -264,8 +259,8 @@ fn the_full_code_printed_at_the_end_keeps_the_option_worker_that_listing_21_25_l
     // The chapter's road: 21-22's E0507 is fixed by joining through
     // `drain(..)`, so `Worker::thread` never becomes an `Option`. The full
     // code printed at the end of the chapter is still the older road's.
-    let listing_25 = common::read_repo("stages/listing-21-25/lib.rs");
-    let final_code = common::read_repo("stages/no-listing-07-final-code-2024/lib.rs");
+    let listing_25 = kit::read_repo("stages/listing-21-25/lib.rs");
+    let final_code = kit::read_repo("stages/no-listing-07-final-code-2024/lib.rs");
     assert!(listing_25.contains("for worker in self.workers.drain(..) {"));
     assert!(!listing_25.contains("thread: Option<thread::JoinHandle<()>>"));
     assert!(final_code.contains("thread: Option<thread::JoinHandle<()>>"));
@@ -273,21 +268,21 @@ fn the_full_code_printed_at_the_end_keeps_the_option_worker_that_listing_21_25_l
     assert!(!final_code.contains("drain(..)"));
     // The two main.rs are the same: only the pool differs.
     assert_eq!(
-        common::read_repo("stages/listing-21-25/main.rs"),
-        common::read_repo("stages/no-listing-07-final-code-2024/main.rs")
+        kit::read_repo("stages/listing-21-25/main.rs"),
+        kit::read_repo("stages/no-listing-07-final-code-2024/main.rs")
     );
 }
 
 #[test]
 fn figure_21_1_shows_port_8080_while_every_listing_binds_7878() {
-    let intro = common::read_book("current-edition/src/ch21-00-final-project-a-web-server.md");
+    let intro = kit::read_book("current-edition/src/ch21-00-final-project-a-web-server.md");
     let alt = intro
         .lines()
         .find(|l| l.contains("trpl21-01.png"))
         .expect("Figure 21-1");
     assert!(alt.contains("visiting the address 127.0.0.1:8080"), "{alt}");
     for step in edition_2024().filter(|s| s.is_server()) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         assert!(
             main.contains("TcpListener::bind(\"127.0.0.1:7878\")"),
             "{} binds 7878",
@@ -302,12 +297,12 @@ fn no_listing_04_compiles_without_any_warnings_as_the_text_says_2024() {
     // The book takes its outputs with `-A unused_variables -A dead_code`;
     // here the claim holds without them.
     let step = "no-listing-04-update-drop-definition-2024";
-    let said: Vec<&str> = common::stages()
+    let said: Vec<&str> = kit::stages()
         .for_target(step)
         .map(|d| d.rendered.as_str())
         .collect();
     assert!(said.is_empty(), "{said:?}");
-    assert!(common::stages().executable(step).is_some());
+    assert!(kit::stages().executable(step).is_some());
 }
 
 /// The headline lines of a compiler output: `error[E0599]: ...` and
@@ -325,7 +320,7 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
     // `-A unused_variables -A dead_code`; ours with the pinned rustc and no
     // such flags. Pin how many of the book's headlines we reproduce word for
     // word, and what differs, as the reader sees it on the editions page.
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let mut report = String::new();
     let (mut same, mut total) = (0, 0);
     for step in edition_2024() {
@@ -342,7 +337,7 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
             companion::compile::root().join(format!("snapshots/{}.{kind}.snap", step.name)),
         )
         .unwrap_or_default();
-        let ours = common::split_snapshot(&ours).1;
+        let ours = kit::split_snapshot(&ours).1;
         let (book, ours) = (headlines(&book), headlines(ours));
         report.push_str(&format!("{}:\n", step.name));
         if book.is_empty() && ours.is_empty() {
@@ -372,7 +367,7 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
     report.push_str(&format!(
         "\n{same} of the book's {total} headlines are ours word for word\n"
     ));
-    common::assert_pinned(
+    kit::assert_pinned(
         "chapter-21.headlines",
         "the book's output.txt headlines (rustc 1.97) against ours",
         &report,
@@ -387,14 +382,14 @@ fn our_compiler_headlines_against_the_books_taken_with_a_newer_rustc() {
 /// requests) and has no `output.txt`, shows `dead_code` warnings.
 #[test]
 fn the_books_output_files_leave_out_two_lints_that_its_listing_21_20_output_shows() {
-    let shared = common::book_data::book_dir();
-    common::facts::book_outputs_leave_out_unused_and_dead_code(edition_2024().map(|step| {
+    let shared = kit::book_data::book_dir();
+    kit::facts::book_outputs_leave_out_unused_and_dead_code(edition_2024().map(|step| {
         (
             step,
             shared.join(format!("{LISTINGS}/{}/output.txt", book_folder(step))),
         )
     }));
-    let text = common::read_book(Track::Edition2024.seed());
+    let text = kit::read_book(Track::Edition2024.seed());
     let by_hand = text
         .split("<!-- manual-regeneration\ncd listings/ch21-web-server/listing-21-20\n")
         .nth(1)

@@ -2,8 +2,6 @@
 //! code silently between two listings, and a pinned diff makes any such
 //! change, ours or the book's, show up in review.
 
-use crate::common;
-
 use companion::diff;
 use companion::registry::STEPS;
 
@@ -15,7 +13,7 @@ fn every_step_changes_only_what_its_pinned_diff_shows() {
             continue;
         };
         let since = step.diff_base().map(|p| p.name).unwrap_or("nothing");
-        common::assert_pinned(
+        kit::assert_pinned(
             &format!("{}.diff", step.name),
             &format!("what changed from {since} to {}", step.name),
             &text,
@@ -40,7 +38,7 @@ fn every_step_of_both_editions_pins_what_changed_between_them() {
         let Some(before) = step.counterpart() else {
             continue;
         };
-        common::assert_pinned(
+        kit::assert_pinned(
             &format!("{}.editions", step.name),
             &format!(
                 "what changed from {} (chapter 20) to {} (chapter 21)",

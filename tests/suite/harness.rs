@@ -2,8 +2,6 @@
 //! matter, a port in use is one sentence, and a failing test still kills
 //! and reaps its server.
 
-use crate::common;
-
 #[cfg(target_os = "linux")]
 use std::net::{TcpListener, TcpStream};
 use std::thread;
@@ -40,7 +38,7 @@ fn a_server_already_on_the_real_port_does_not_disturb_the_sessions() {
     // Stand in for a stage the reader left running (if one is running, the
     // port is taken already, which shows the same).
     let _readers_server = TcpListener::bind("127.0.0.1:7878");
-    let server = common::start("listing-20-05");
+    let server = kit::start("listing-20-05");
     let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
     assert_eq!(reply.response().status, Some("HTTP/1.1 200 OK"));
 }
@@ -54,7 +52,7 @@ fn a_thread_that_started_a_server_stays_on_the_hosts_network() {
     let host = TcpListener::bind("127.0.0.1:0").unwrap();
     let network = || std::fs::read_link("/proc/thread-self/ns/net").unwrap();
     let before = network();
-    let server = common::start("listing-20-05");
+    let server = kit::start("listing-20-05");
     assert_eq!(network(), before, "the thread left the host's network");
     // A listener of the host's loopback, made before the server started, is
     // still reached from here; the server is reached through itself.
@@ -83,8 +81,8 @@ fn port_in_use_in_a_private_network() {
     // test takes no real port.
     thread::spawn(|| {
         kit::linux::private_network_for_this_thread().expect("a private network");
-        let holder = common::PortHolder::start();
-        let exe = common::stage_exe("listing-20-01");
+        let holder = kit::PortHolder::start();
+        let exe = kit::stage_exe("listing-20-01");
         let start = ServerCommand::new(&exe)
             .current_dir(companion::compile::root())
             .network(Network::Shared)
@@ -112,7 +110,7 @@ fn port_in_use_in_a_private_network() {
 fn a_failing_test_still_kills_and_reaps_its_server() {
     let (pid_tx, pid_rx) = std::sync::mpsc::channel();
     let failed = thread::spawn(move || {
-        let server = common::start("listing-20-10");
+        let server = kit::start("listing-20-10");
         pid_tx.send(server.pid()).unwrap();
         panic!("a failed assertion, with the server still running");
     })
@@ -120,7 +118,7 @@ fn a_failing_test_still_kills_and_reaps_its_server() {
     assert!(failed.is_err());
     let pid = pid_rx.recv().unwrap();
     #[cfg(not(target_os = "linux"))]
-    common::say_past_capture(&format!(
+    kit::say_past_capture(&format!(
         "not checking that server {pid} was reaped: only Linux tells the tests"
     ));
     // Reaped, not merely killed: not even a zombie is left.
@@ -137,7 +135,7 @@ fn many_servers_on_port_7878_run_side_by_side() {
     let servers: Vec<_> = (0..8)
         .map(|_| {
             thread::spawn(|| {
-                let server = common::start("listing-20-20");
+                let server = kit::start("listing-20-20");
                 let reply = exchange(&server, "/", EXCHANGE_TIMEOUT).reply;
                 reply.response().status.map(str::to_string)
             })

@@ -2,8 +2,6 @@
 //! puzzled: the bin says which file the listing is, prints it, and exits
 //! without starting a server.
 
-use crate::common;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -17,7 +15,7 @@ fn html_listing_bins_name_their_file_print_it_and_exit() {
         ),
         ("listing-20-08", "404.html", include_str!("../../404.html")),
     ] {
-        Command::new(common::stage_exe(bin))
+        Command::new(kit::stage_exe(bin))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .timeout(std::time::Duration::from_secs(10))
             .assert()
@@ -33,7 +31,7 @@ fn html_listing_bins_name_their_file_print_it_and_exit() {
 #[test]
 fn html_listing_bin_started_elsewhere_says_where_to_start_the_servers() {
     let elsewhere = std::env::temp_dir();
-    Command::new(common::stage_exe("listing-20-04"))
+    Command::new(kit::stage_exe("listing-20-04"))
         .current_dir(&elsewhere)
         .timeout(std::time::Duration::from_secs(10))
         .assert()

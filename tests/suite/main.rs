@@ -3,7 +3,6 @@
 //! turns on the real port elsewhere). One module per kind of check; each
 //! test is named after the claim it checks.
 
-use kit as common;
 use kit::records;
 
 // The book's code: the registry agrees with stages/, Cargo and STAGES.md;

@@ -5,8 +5,6 @@
 //! worker that took it, and a worker that panicked is gone for good. A
 //! thread per connection loses only that connection's thread.
 
-use crate::common;
-
 use std::io::Write;
 use std::time::Duration;
 
@@ -31,7 +29,7 @@ const MALFORMED: [fn(&Server); 2] = [close_without_a_request, send_bytes_that_ar
 
 /// Wait (at most ten seconds) until `server` has `threads` threads.
 fn wait_for_threads(server: &Server, threads: usize) {
-    let reached = common::wait_until(Duration::from_secs(10), || {
+    let reached = kit::wait_until(Duration::from_secs(10), || {
         server.thread_count() == Some(threads)
     });
     assert!(
@@ -63,7 +61,7 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it_
 
 #[cfg(target_os = "linux")]
 fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(step: &str) {
-    let server = common::start(step);
+    let server = kit::start(step);
     if server.thread_count().is_none() {
         kit::skip::threads_not_counted(&format!(
             "malformed::four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it ({step})"
@@ -110,7 +108,7 @@ fn a_thread_per_connection_outlives_malformed_connections_listing_21_11() {
 }
 
 fn a_thread_per_connection_outlives_malformed_connections(step: &str) {
-    let server = common::start(step);
+    let server = kit::start(step);
     for malformed in MALFORMED.iter().cycle().take(20) {
         malformed(&server);
     }

@@ -5,8 +5,6 @@
 //! (beyond-08 on one thread, beyond-09 on four), which do not have them;
 //! and what every new step keeps of beyond-03's and beyond-04's promises.
 
-use crate::common;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::thread;
@@ -61,7 +59,7 @@ fn half_request(server: &Server) -> TcpStream {
 /// Wait until the server has logged `count` lines that start with `start`.
 #[cfg(unix)]
 fn wait_for_logged(server: &Server, start: &str, count: usize) {
-    let logged = common::wait_until(Duration::from_secs(10), || {
+    let logged = kit::wait_until(Duration::from_secs(10), || {
         server
             .stdout_so_far()
             .lines()
@@ -77,7 +75,7 @@ fn wait_for_logged(server: &Server, start: &str, count: usize) {
 /// connections in the order they came, so the `/sleep`s are ahead of `/`.
 #[cfg(target_os = "linux")]
 fn root_behind_four_sleeps(step: &'static str) -> Option<Duration> {
-    let server = common::start(step);
+    let server = kit::start(step);
     let sleeps: Vec<TcpStream> = (0..4)
         .map(|_| {
             let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
@@ -114,7 +112,7 @@ struct Fares {
 fn fares(step: &'static str) -> Fares {
     let sleeps = thread::spawn(move || root_behind_four_sleeps(step));
     let fifteen = thread::spawn(move || threads_with_fifteen_partial(step));
-    let server = common::start(step);
+    let server = kit::start(step);
     let threads_idle = server.thread_count();
     // As many half requests as the pools have workers, then `/`.
     let halves: Vec<TcpStream> = (0..4).map(|_| half_request(&server)).collect();
@@ -135,12 +133,12 @@ fn fares(step: &'static str) -> Fares {
 /// a request.
 #[cfg(target_os = "linux")]
 fn threads_with_fifteen_partial(step: &'static str) -> Option<usize> {
-    let server = common::start(step);
+    let server = kit::start(step);
     let halves: Vec<TcpStream> = (0..15).map(|_| half_request(&server)).collect();
     // Once a server has accepted them (a thread per connection for
     // listing 20-11): wait until it has had the time to, at the most a
     // second; the others' count does not change.
-    common::wait_until(Duration::from_secs(1), || server.thread_count() >= Some(16));
+    kit::wait_until(Duration::from_secs(1), || server.thread_count() >= Some(16));
     let threads = server.thread_count();
     drop(halves);
     threads
@@ -153,7 +151,7 @@ fn lines_of_rust(step: &str) -> usize {
     std::iter::once(step.main_rs())
         .chain(step.library_step().and_then(|s| s.lib_rs()))
         .map(|file| {
-            let text = common::read_repo(&file);
+            let text = kit::read_repo(&file);
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
             code.lines()
                 .map(str::trim)
@@ -264,7 +262,7 @@ fn the_models_side_by_side() {
             f.lines
         ));
     }
-    common::assert_pinned(
+    kit::assert_pinned(
         "beyond.models",
         "each server started alone: its threads idle; how long GET / took (up to 7 s) \
          behind four connections that sent half a request; on a second server, its threads \
@@ -278,7 +276,7 @@ fn the_models_side_by_side() {
 /// `GET /`s, all at once: how many of the eighteen are answered with 200
 /// within a second.
 fn answered_within_a_second_of_eighteen(step: &'static str) -> usize {
-    let server = common::start(step);
+    let server = kit::start(step);
     let halves: Vec<TcpStream> = (0..15).map(|_| half_request(&server)).collect();
     // Each `GET /` on a new connection, given two seconds: its status line
     // and how long it took.
@@ -414,7 +412,7 @@ fn answer_half_closed(server: &Server, request: &[u8]) -> Vec<u8> {
 
 /// What `step` answers to each case, one connection each, then half-closed.
 fn statuses(step: &'static str) -> Vec<String> {
-    let server = common::start(step);
+    let server = kit::start(step);
     let mut answers = Vec::new();
     for (_, request) in cases() {
         let answer = answer_half_closed(&server, &request);
@@ -453,7 +451,7 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
     // The async servers answer as beyond-07 does, to the letter.
     assert_eq!(columns[1].1, columns[2].1);
     assert_eq!(columns[1].1, columns[3].1);
-    common::assert_pinned(
+    kit::assert_pinned(
         "beyond.conformance",
         "each request of tests/suite/models.rs's CASES sent to each server on a \
          connection of its own, then the status line it answered",
@@ -465,7 +463,7 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
 fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
     #[cfg(unix)]
     each(&NEW, |step| {
-        let server = common::start(step);
+        let server = kit::start(step);
         let (signalled, idle) = thread::scope(|scope| {
             let sleeps: Vec<_> = (0..4)
                 .map(|_| scope.spawn(|| exchange(&server, "/sleep", EXCHANGE_TIMEOUT)))
@@ -498,7 +496,7 @@ fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
 #[test]
 fn no_client_panics_them_and_a_missing_page_is_a_500() {
     each(&NEW, |step| {
-        let server = common::start(step);
+        let server = kit::start(step);
         // A barrage of what beyond-03 survives, then a good request.
         for request in [
             &b"\xff\xfe\xfd\x00garbage\r\n"[..],

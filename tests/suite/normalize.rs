@@ -54,11 +54,11 @@ fn rustc_source_paths_hide_the_commit_only() {
 
 #[test]
 fn repository_root_becomes_a_placeholder() {
-    let real = "   Compiling rust-book-ch20 v0.1.0 (/home/reader/ch20)\n\
+    let real = "   Compiling companion v0.1.0 (/home/reader/ch20)\n\
                 thread 'main' panicked at /home/reader/ch20/stages/x/main.rs:4:5\n";
     assert_eq!(
         (rule("repository-root").apply)(real, &cx()),
-        "   Compiling rust-book-ch20 v0.1.0 ([ROOT])\n\
+        "   Compiling companion v0.1.0 ([ROOT])\n\
          thread 'main' panicked at [ROOT]/stages/x/main.rs:4:5\n"
     );
 }

@@ -1,8 +1,6 @@
 //! Where the printed chapter and the code the book ran disagree, what each
 //! really does (the differences are listed in src/registry/differences.rs).
 
-use crate::common;
-
 use std::process::Command;
 
 use companion::compile::root;
@@ -26,7 +24,7 @@ fn build_listing_20_7_as_printed() -> std::path::PathBuf {
         .iter()
         .find(|d| d.step == "listing-20-07")
         .unwrap();
-    let file = common::read_repo("stages/listing-20-07/main.rs");
+    let file = kit::read_repo("stages/listing-20-07/main.rs");
     assert!(file.contains(d.file));
     let dir = root().join("target/printed");
     std::fs::create_dir_all(&dir).unwrap();
@@ -61,7 +59,7 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
 
     // The listing file (our stage): the body is 404.html, and
     // Content-Length counts all of it.
-    let stage = common::start("listing-20-07");
+    let stage = kit::start("listing-20-07");
     let reply = exchange(&stage, "/does-not-exist", EXCHANGE_TIMEOUT).reply;
     assert_eq!(content_length(&reply), not_found.len());
     assert_eq!(reply.response().body, not_found.as_bytes());
@@ -79,7 +77,7 @@ fn listing_20_7_as_printed_sends_ten_bytes_more_than_its_content_length() {
     let response = reply.response();
     assert!(response.ends_head);
     let body = response.body;
-    common::assert_pinned(
+    kit::assert_pinned(
         "listing-20-07-as-printed.404",
         "listing 20-7 as printed (without the `\\` continuation), answering GET /does-not-exist",
         &companion::session::show_bytes(&reply.bytes),

@@ -5,8 +5,7 @@
 //! `FILE_DIFFERENCES` (src/registry/differences.rs) says why not; there the difference is
 //! exactly the one it names.
 
-use crate::common;
-use common::main_fn;
+use kit::main_fn;
 
 use companion::registry::{BookFileHas, Files, Kind, Step, Track, FILE_DIFFERENCES, STEPS};
 
@@ -15,9 +14,9 @@ const LISTINGS: &str = "print-edition-listings/ch20-web-server";
 /// A stage's file as the book's would be: without the scaffold at the end
 /// of a `main.rs` whose step has a `lib.rs`.
 fn stage_file(step: &Step, file: &str) -> String {
-    let text = common::read_repo(&format!("{}/{file}", step.dir()));
+    let text = kit::read_repo(&format!("{}/{file}", step.dir()));
     if file == "main.rs" && step.files == Files::MainAndModule {
-        text.strip_suffix(common::SCAFFOLD)
+        text.strip_suffix(kit::SCAFFOLD)
             .unwrap_or_else(|| panic!("{} ends with the scaffold", step.main_rs()))
             .to_string()
     } else {
@@ -36,7 +35,7 @@ fn main_fn_is_the_function_and_nothing_around_it() {
 
 #[test]
 fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let mut identical = 0;
     let mut explained = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
@@ -44,7 +43,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
         if let Kind::Page(file) = step.kind() {
             // The HTML listings are the files at our root; every folder of
             // the book that has one has the same.
-            let ours = common::read_repo(file);
+            let ours = kit::read_repo(file);
             for entry in std::fs::read_dir(shared.join(LISTINGS)).unwrap().flatten() {
                 if let Ok(theirs) = std::fs::read_to_string(entry.path().join(file)) {
                     assert_eq!(theirs, ours, "{}", entry.path().display());
@@ -60,7 +59,7 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
         for &file in files {
             let theirs = std::fs::read_to_string(folder.join("src").join(file))
                 .unwrap_or_else(|e| panic!("{}/src/{file}: {e}", folder.display()));
-            let theirs = common::clean(&theirs, file == "lib.rs");
+            let theirs = kit::clean(&theirs, file == "lib.rs");
             let ours = stage_file(step, file);
             let difference = FILE_DIFFERENCES
                 .iter()
@@ -103,8 +102,8 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
 /// under listing 20-20, which has no `output.txt`, shows `dead_code`.
 #[test]
 fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_shows() {
-    let shared = common::book_data::book_dir();
-    common::facts::book_outputs_leave_out_unused_and_dead_code(
+    let shared = kit::book_data::book_dir();
+    kit::facts::book_outputs_leave_out_unused_and_dead_code(
         STEPS
             .iter()
             .filter(|s| s.track == Track::Print2021)
@@ -115,6 +114,6 @@ fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_show
                 )
             }),
     );
-    let text = common::read_book(Track::Print2021.seed());
+    let text = kit::read_book(Track::Print2021.seed());
     assert!(text.contains("warning: field is never read: `workers`"));
 }

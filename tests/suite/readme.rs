@@ -1,11 +1,9 @@
 //! README.md is the newcomer's first page: it must start with the two
 //! commands, and its table of steps must be the registry's.
 
-use crate::common;
-
 #[test]
 fn readme_starts_with_the_final_server_and_the_test_command() {
-    let readme = common::read_repo("README.md");
+    let readme = kit::read_repo("README.md");
     let first_block = readme
         .split("```sh\n")
         .nth(1)
@@ -23,7 +21,7 @@ fn readme_starts_with_the_final_server_and_the_test_command() {
 
 #[test]
 fn readme_table_of_steps_is_the_registry() {
-    let readme = common::read_repo("README.md");
+    let readme = kit::read_repo("README.md");
     let table = kit::readme::markdown_table();
     assert!(
         readme.contains(&table),
@@ -35,7 +33,7 @@ fn readme_table_of_steps_is_the_registry() {
 /// count and its parts by track, wherever README wraps its lines).
 #[test]
 fn readme_counts_the_failing_steps_as_the_registry_does() {
-    let readme = common::read_repo("README.md");
+    let readme = kit::read_repo("README.md");
     let (count, by_track) = kit::book::failing_steps();
     let sentence = format!(
         "{} steps do not compile, on purpose: {by_track}.",
@@ -50,7 +48,7 @@ fn readme_counts_the_failing_steps_as_the_registry_does() {
 
 #[test]
 fn ci_runs_the_readme_test_command() {
-    let ci = common::read_repo(".ci/run");
+    let ci = kit::read_repo(".ci/run");
     assert!(ci.lines().any(|l| l.trim() == "cargo test --locked"));
 }
 
@@ -59,7 +57,7 @@ fn ci_runs_the_readme_test_command() {
 /// included through `main.rs`. Built again only when the stages change.
 #[test]
 fn readme_s_rustc_line_builds_the_final_server_without_cargo() {
-    let readme = common::read_repo("README.md");
+    let readme = kit::read_repo("README.md");
     let line = readme
         .lines()
         .find(|l| l.starts_with("rustc "))

@@ -2,7 +2,6 @@
 //! agree with Cargo.toml's bins, with the files in `stages/`, and with the
 //! chapter's own step list in STAGES.md (tests/book/).
 
-use crate::common;
 use kit::facts::StepFacts;
 
 use std::collections::BTreeMap;
@@ -111,8 +110,8 @@ fn the_stages_are_packages_of_their_own_that_depend_on_nothing() {
     assert_eq!(
         ours,
         [
-            ("rust-book-ch20", "tour"),
-            ("companion-kit", "extract-book"),
+            ("companion", "tour"),
+            ("kit", "extract-book"),
             ("bench", "bench")
         ]
     );
@@ -236,21 +235,21 @@ fn every_step_has_exactly_its_files_in_stages() {
 #[test]
 fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() {
     for step in STEPS.iter().filter(|s| s.files == Files::MainAndModule) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         assert!(
             main.starts_with("use hello::ThreadPool;\n"),
             "{}: the book's `use hello::ThreadPool;` must stay the first line",
             step.name
         );
         assert!(
-            main.ends_with(common::SCAFFOLD),
+            main.ends_with(kit::SCAFFOLD),
             "{}: main.rs must end with the scaffold",
             step.name
         );
         assert_eq!(main.matches("mod hello").count(), 1, "{}", step.name);
     }
     for step in STEPS.iter().filter(|s| s.files == Files::Main) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         assert!(
             !main.contains("mod hello"),
             "{} has no lib.rs to include",
@@ -259,7 +258,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
     }
     // A library target is reached as a crate, as in a reader's project.
     for step in STEPS.iter().filter(|s| s.files == Files::MainAndPackageLib) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         assert!(
             main.starts_with("use hello::ThreadPool;\n"),
             "{}",
@@ -277,7 +276,7 @@ fn library_steps_keep_the_books_use_line_and_add_the_scaffold_only_at_the_end() 
 fn what_the_registry_says_a_step_does_is_in_its_code() {
     let mut servers = 0;
     for step in STEPS.iter().filter(|s| !matches!(s.kind(), Kind::Page(_))) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         let has = |text: &str| main.contains(text);
         // The library of a step: `use hello::` reaches one.
         let on_a_library = step.library_step().is_some();
@@ -294,7 +293,7 @@ fn what_the_registry_says_a_step_does_is_in_its_code() {
             assert_eq!(has(&format!("{krate}::")), listed, "{}: {krate}", step.name);
         }
         for krate in step.crates {
-            let manifest = common::read_repo("stages/beyond/Cargo.toml");
+            let manifest = kit::read_repo("stages/beyond/Cargo.toml");
             assert!(
                 manifest.lines().any(|l| l == krate.manifest_line),
                 "{}: `{}` is stages/beyond/Cargo.toml's line",
@@ -356,7 +355,7 @@ fn stages_md_rows(stages_md: &str) -> Vec<(String, String, u32, bool)> {
 
 #[test]
 fn registry_lists_every_step_of_stages_md_in_order() {
-    let rows = stages_md_rows(&common::read_book("STAGES.md"));
+    let rows = stages_md_rows(&kit::read_book("STAGES.md"));
     assert_eq!(rows.len(), 31, "STAGES.md step table");
     // STAGES.md maps the main line, the print edition's steps; the other
     // printings' steps follow them in the registry.
@@ -391,7 +390,7 @@ fn registry_lists_every_step_of_stages_md_in_order() {
 #[test]
 fn registry_print_lines_point_at_the_chapters_filename_lines() {
     for step in STEPS {
-        let seed = common::read_book(step.track.seed());
+        let seed = kit::read_book(step.track.seed());
         let lines: Vec<&str> = seed.lines().collect();
         // The worked exercises are ours: the chapter prints none of them.
         assert_eq!(
@@ -491,7 +490,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
             .flatten()
         {
             if !group.iter().any(|(f, _)| *f == file) {
-                let text = common::read_repo(&file);
+                let text = kit::read_repo(&file);
                 group.push((file, text));
             }
         }
@@ -524,7 +523,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
     // cargo fmt formats the book's listing files at the book's 80 columns,
     // and leaves alone exactly the steps whose blank lines it would take out.
     for step in STEPS.iter().filter(|s| s.max_width().is_some()) {
-        let config = common::read_repo(&format!("{}/rustfmt.toml", step.dir()));
+        let config = kit::read_repo(&format!("{}/rustfmt.toml", step.dir()));
         assert!(config.contains("\nmax_width = 80\n"), "{}", step.name);
         let untouched = blank_line_only.iter().any(|f| f.starts_with(&step.dir()));
         assert_eq!(
@@ -557,7 +556,7 @@ fn every_stage_is_formatted_as_its_printing_formats_it() {
 
 #[test]
 fn the_books_chapter_21_files_are_formatted_at_80_columns_before_cleaning() {
-    let shared = common::book_data::book_dir();
+    let shared = kit::book_data::book_dir();
     let listings = shared.join("current-edition/listings/ch21-web-server");
     let mut files = Vec::new();
     for entry in std::fs::read_dir(listings).unwrap().flatten() {

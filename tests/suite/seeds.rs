@@ -3,8 +3,6 @@
 //! every printed part is in the stage, in order. Reads the texts' facts
 //! that the repository carries (`tests/book/seeds/`, `kit::book_data`).
 
-use crate::common;
-
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -116,7 +114,7 @@ const PRINTED_WHOLE: &[(&str, &str)] = &[
 
 #[test]
 fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
-    let seed = common::read_book(Track::Print2021.seed());
+    let seed = kit::read_book(Track::Print2021.seed());
     let mut parts = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2021) {
         for &n in step.print_blocks {
@@ -124,7 +122,7 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
             let file = stage_file(step, &name);
             // The print leaves doc comments out without a `--snip--` (listing
             // 20-23's `impl ThreadPool`), so parts are compared without them.
-            let stage = squash(&without_doc_comments(&common::read_repo(&file)));
+            let stage = squash(&without_doc_comments(&kit::read_repo(&file)));
             let printed = without_doc_comments(&as_in_file(step.name, &strip_callouts(&printed)));
             let mut from = 0;
             for part in printed
@@ -148,7 +146,7 @@ fn every_printed_part_of_a_listing_is_in_its_stage_in_order() {
 
 #[test]
 fn files_the_chapter_prints_whole_are_our_stage_files() {
-    let seed = common::read_book(Track::Print2021.seed());
+    let seed = kit::read_book(Track::Print2021.seed());
     for &(name, printed_name) in PRINTED_WHOLE {
         let step = registry::find(name).unwrap();
         let (_, printed) = step
@@ -160,7 +158,7 @@ fn files_the_chapter_prints_whole_are_our_stage_files() {
         let printed = strip_callouts(&printed);
         assert!(!printed.contains("--snip--"), "{name} is printed in part");
         let file = stage_file(step, printed_name);
-        let stage = common::read_repo(&file);
+        let stage = kit::read_repo(&file);
         if file.ends_with(".html") {
             assert_eq!(
                 stage, printed,
@@ -185,7 +183,7 @@ fn without_doc_comments(code: &str) -> String {
 }
 
 fn stage_without_scaffold(code: &str) -> String {
-    code.replace(common::SCAFFOLD, "")
+    code.replace(kit::SCAFFOLD, "")
 }
 
 /// The full files that the online edition (seed 001) prints for the
@@ -208,7 +206,7 @@ fn online_files(seed: &str) -> Vec<(String, String)> {
 
 #[test]
 fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
-    let files = online_files(&common::read_book(Track::Online.seed()));
+    let files = online_files(&kit::read_book(Track::Online.seed()));
     let lib_of = [
         "listing-20-22",
         "no-listing-04-update-worker-definition",
@@ -225,32 +223,28 @@ fn shutdown_steps_are_the_online_editions_full_files_character_for_character() {
     for (step, (name, text)) in lib_of.iter().zip(&files) {
         assert_eq!(name, "src/lib.rs");
         let lib = registry::find(step).unwrap().lib_rs().unwrap();
-        let cleaned = common::clean(text, true);
+        let cleaned = kit::clean(text, true);
         snips += text.lines().count() - cleaned.lines().count();
-        assert_eq!(
-            common::read_repo(&lib),
-            cleaned,
-            "{lib} differs from seed 001"
-        );
+        assert_eq!(kit::read_repo(&lib), cleaned, "{lib} differs from seed 001");
     }
     assert_eq!(snips, 3, "snip lines in the printed files");
     // "The full code for reference" closes the section: its lib.rs is the
     // final lib.rs, which listing 20-25 runs.
     let (name, final_lib) = &files[8];
     assert_eq!(name, "src/lib.rs");
-    assert_eq!(&common::read_repo("stages/listing-20-25/lib.rs"), final_lib);
+    assert_eq!(&kit::read_repo("stages/listing-20-25/lib.rs"), final_lib);
 }
 
 #[test]
 fn the_online_editions_full_final_code_is_no_listing_07_final_code() {
-    let files = online_files(&common::read_book(Track::Online.seed()));
+    let files = online_files(&kit::read_book(Track::Online.seed()));
     let step = registry::find("no-listing-07-final-code").unwrap();
     assert_eq!(files[7].0, "src/main.rs");
     assert_eq!(
-        stage_without_scaffold(&common::read_repo(&step.main_rs())),
+        stage_without_scaffold(&kit::read_repo(&step.main_rs())),
         files[7].1
     );
-    assert_eq!(common::read_repo(&step.lib_rs().unwrap()), files[8].1);
+    assert_eq!(kit::read_repo(&step.lib_rs().unwrap()), files[8].1);
 }
 
 /// A file the 2018 printing (seed 000) shows after the `Filename:` line `n`:
@@ -271,7 +265,7 @@ fn print_2018_block(seed: &str, n: u32) -> (String, String) {
 
 #[test]
 fn the_2018_printings_files_are_our_2018_stages() {
-    let seed = common::read_book(Track::Print2018.seed());
+    let seed = kit::read_book(Track::Print2018.seed());
     let mut compared = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2018) {
         for &n in step.print_blocks {
@@ -281,7 +275,7 @@ fn the_2018_printings_files_are_our_2018_stages() {
                 "src/bin/main.rs" => step.main_rs(),
                 other => panic!("{}: unexpected file {other}", step.name),
             };
-            let stage = stage_without_scaffold(&common::read_repo(&file));
+            let stage = stage_without_scaffold(&kit::read_repo(&file));
             assert_eq!(
                 squash(&stage),
                 squash(&printed),
@@ -297,14 +291,14 @@ fn the_2018_printings_files_are_our_2018_stages() {
 fn the_2018_steps_before_listing_20_25_serve_without_its_two_connection_limit() {
     // The 2018 printing shows main.rs only from listing 20-25 on; the steps
     // before it run the same server without `.take(2)` and the farewell.
-    let final_main = common::read_repo("stages/listing-20-25-2018/main.rs");
+    let final_main = kit::read_repo("stages/listing-20-25-2018/main.rs");
     let before = final_main
         .replace("listener.incoming().take(2)", "listener.incoming()")
         .replace("\n\n    println!(\"Shutting down.\");\n}", "\n}");
     assert_ne!(before, final_main);
     let mut compared = 0;
     for step in STEPS.iter().filter(|s| s.track == Track::Print2018) {
-        let main = common::read_repo(&step.main_rs());
+        let main = kit::read_repo(&step.main_rs());
         if main.contains(".take(2)") || main.contains("Shutting down.") {
             continue;
         }
@@ -316,7 +310,7 @@ fn the_2018_steps_before_listing_20_25_serve_without_its_two_connection_limit() 
 
 #[test]
 fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
-    let seed = common::read_book(Track::Print2021.seed());
+    let seed = kit::read_book(Track::Print2021.seed());
     let (_, printed) = print_block(
         &seed,
         registry::find("listing-20-07").unwrap().print_blocks[0],
@@ -327,19 +321,19 @@ fn listing_20_7_as_printed_sends_a_body_that_content_length_does_not_cover() {
     assert!(printed.contains(
         "\"{status_line}\\r\\nContent-Length: {length}\\r\\n\\r\\n\n         {contents}\""
     ));
-    let stage = squash(&common::read_repo("stages/listing-20-07/main.rs"));
+    let stage = squash(&kit::read_repo("stages/listing-20-07/main.rs"));
     assert!(stage.contains("\"{status_line}\\r\\nContent-Length: {length}\\r\\n\\r\\n{contents}\""));
 }
 
 #[test]
 fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
-    let seed = common::read_book(Track::Print2021.seed());
+    let seed = kit::read_book(Track::Print2021.seed());
     let (_, printed) = print_block(
         &seed,
         registry::find("listing-20-24").unwrap().print_blocks[0],
     );
     assert!(squash(&printed).contains("\"Worker {id} shutting down.\""));
-    let stage = common::read_repo("stages/listing-20-24/lib.rs");
+    let stage = kit::read_repo("stages/listing-20-24/lib.rs");
     assert!(stage.contains("\"Worker {id} disconnected; shutting down.\""));
     assert!(!stage.contains("\"Worker {id} shutting down.\""));
     // The sample output under listing 20-25 agrees with the file.
@@ -348,7 +342,7 @@ fn listing_20_24_as_printed_words_the_shutdown_line_differently() {
 
 #[test]
 fn every_known_print_difference_is_real() {
-    let seed = common::read_book(Track::Print2021.seed());
+    let seed = kit::read_book(Track::Print2021.seed());
     for d in PRINT_DIFFERENCES {
         let step = registry::find(d.step).unwrap();
         let printed: String = step
@@ -364,7 +358,7 @@ fn every_known_print_difference_is_real() {
         let stage: String = step
             .listing_files()
             .iter()
-            .map(|f| common::read_repo(f))
+            .map(|f| kit::read_repo(f))
             .collect();
         assert!(stage.contains(d.file), "{}: not in the stage", d.step);
         assert!(
@@ -420,7 +414,7 @@ fn the_headings_the_check_names_are_the_chapters() {
         (Track::Print2021, Track::Print2021.seed()),
         (Track::Edition2024, Track::Edition2024.seed()),
     ] {
-        let found = headings_in(&common::read_book(seed));
+        let found = headings_in(&kit::read_book(seed));
         assert_eq!(found.len(), 25, "{seed}: {found:?}");
         for (n, heading) in found {
             assert_eq!(
@@ -456,7 +450,7 @@ fn a_texts_facts_keep_code_and_numbers_at_their_lines_and_no_prose() {
 }
 
 /// `tests/book/` is what the extractor makes of the team's `../shared/`
-/// (`cargo run -p companion-kit --bin extract-book` writes it anew). On
+/// (`cargo run -p kit --bin extract-book` writes it anew). On
 /// demand, where `../shared/` is beside the repository.
 #[test]
 #[ignore = "needs ../shared/ beside the repository: cargo test --test suite -- --ignored book_data"]

@@ -2,8 +2,6 @@
 //! the way the chapter does, and pin the raw bytes both ways and everything
 //! the server printed (snapshots/<step>.session.snap).
 
-use crate::common;
-
 use std::thread;
 
 use companion::registry::{self, STEPS};
@@ -19,7 +17,7 @@ fn all_sessions() -> Vec<Transcript> {
     let handles: Vec<_> = server_steps()
         .map(|step| {
             thread::spawn(move || {
-                let server = common::start(step.name);
+                let server = kit::start(step.name);
                 session::run(step, server, session::Bounds::GENEROUS, &mut ())
             })
         })
@@ -48,7 +46,7 @@ fn every_server_step_behaves_as_its_pinned_session() {
             let served = t.exchanges().filter(|x| !x.reply.bytes.is_empty()).count();
             assert_eq!(ids.len(), served, "{}: one log line per job", t.step);
         }
-        common::assert_pinned(
+        kit::assert_pinned(
             &format!("{}.session", t.step),
             &format!(
                 "cargo run --bin {}, then the chapter's requests on new connections to 127.0.0.1:7878",

@@ -2,8 +2,6 @@
 //! is tested against projects made from our own stages, laid out as the
 //! reader's `hello` project is.
 
-use crate::common;
-
 use std::path::Path;
 #[cfg(target_os = "linux")]
 use std::path::PathBuf;
@@ -160,8 +158,8 @@ fn run_of_a_server_step_shows_the_pinned_session_and_records_progress() {
     // the point, and the suite's time hangs on those sleeps.
     let out = tour(&progress).args(["run", "20-9"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let snapshot = common::read_repo("snapshots/listing-20-09.session.snap");
-    let (_, pinned) = common::split_snapshot(&snapshot);
+    let snapshot = kit::read_repo("snapshots/listing-20-09.session.snap");
+    let (_, pinned) = kit::split_snapshot(&snapshot);
     assert!(
         text.ends_with(pinned),
         "the tour's session is not the pinned one:\n{text}"
@@ -260,7 +258,7 @@ fn private_port_lock(test: &str) -> PathBuf {
 }
 
 /// A private network for a thread stands in for the machine's, with 7878
-/// taken by a server the reader left running (`common::PortHolder`); the
+/// taken by a server the reader left running (`kit::PortHolder`); the
 /// tour, started from that thread, is told to use it.
 #[cfg(target_os = "linux")]
 fn port_in_use_in_a_private_network(harness: &'static str) {
@@ -270,7 +268,7 @@ fn port_in_use_in_a_private_network(harness: &'static str) {
     });
     std::thread::spawn(move || {
         kit::linux::private_network_for_this_thread().expect("a private network");
-        let holder = common::PortHolder::start();
+        let holder = kit::PortHolder::start();
         tour(&fresh_progress("port"))
             .env("CH20_NETWORK", "shared")
             .env("CH20_HARNESS", harness)
@@ -331,7 +329,7 @@ fn interrupt_the_tour_mid_session() {
             .spawn()
             .expect("starting the tour");
         let mut server = None;
-        common::wait_until(Duration::from_secs(120), || {
+        kit::wait_until(Duration::from_secs(120), || {
             server = companion::linux::port_holder()
                 .filter(|(name, _)| name == "listing-20-10")
                 .map(|(_, pid)| pid);
@@ -586,12 +584,12 @@ fn watch_reports_again_after_a_file_changes() {
         })
     };
     let reports = || seen.lock().unwrap().matches("=== end of check ===").count();
-    let first = common::wait_until(tour_timeout(), || reports() >= 1);
+    let first = kit::wait_until(tour_timeout(), || reports() >= 1);
     let step_six = companion::registry::find("listing-20-06").unwrap();
     if first {
         companion::reader::scaffold::write(step_six, &dir).unwrap();
     }
-    let second = first && common::wait_until(tour_timeout(), || reports() >= 2);
+    let second = first && kit::wait_until(tour_timeout(), || reports() >= 2);
     let interrupted = std::process::Command::new("kill")
         .args(["-INT", &watch.id().to_string()])
         .status()

@@ -4,7 +4,6 @@
 //! from the very command a reader types, normalised only where machines and
 //! runs differ (src/normalize.rs).
 
-use crate::common;
 use kit::facts::StepFacts;
 
 use crate::records;
@@ -35,7 +34,7 @@ fn every_failing_step_shows_the_pinned_compiler_errors() {
         let out = cargo_build(&args);
         assert!(!out.success, "{} must not compile", step.name);
         let shown = kit::normalize::cargo_output(&out.stderr);
-        common::assert_pinned(
+        kit::assert_pinned(
             &format!("{}.errors", step.name),
             &format!("cargo build {}", args.join(" ")),
             &shown,
@@ -51,7 +50,7 @@ fn every_step_that_warns_shows_the_pinned_warnings() {
         assert!(out.success, "{} must compile", step.name);
         let shown = kit::normalize::cargo_output(&out.stderr);
         assert!(shown.starts_with("warning: "), "{}:\n{shown}", step.name);
-        common::assert_pinned(
+        kit::assert_pinned(
             &format!("{}.warnings", step.name),
             &format!("cargo build {}", args.join(" ")),
             &shown,

@@ -10,7 +10,7 @@
 //! carried and every line number stays the text's.
 //!
 //! [`extract`] makes `tests/book/` from the team's `../shared/` (run it as
-//! `cargo run -p companion-kit --bin extract-book`); the suite's
+//! `cargo run -p kit --bin extract-book`); the suite's
 //! `seeds::the_book_data_is_what_the_extractor_makes_of_shared` (on demand)
 //! checks that what is committed is what it makes.
 

@@ -1,4 +1,4 @@
-//! `cargo run -p companion-kit --bin extract-book [SHARED] [OUT]`: make
+//! `cargo run -p kit --bin extract-book [SHARED] [OUT]`: make
 //! `tests/book/` (or OUT) anew from the team's `../shared/` (or SHARED):
 //! the book's listing files as they are, and of its texts only the facts
 //! the tests read (`kit::book_data`).
