@@ -5,13 +5,16 @@
 //! [`locate`] finds the step a project is at first. Nothing here prints:
 //! the tour shows the verdicts.
 
+mod command;
 mod json;
 mod judge;
+mod locate;
 mod probe;
 mod verdict;
 mod words;
 
 pub use json::document;
+pub use locate::{locate, Located};
 pub use verdict::{
     Behaviour, Body, Fault, Finding, Panic, Place, Repeated, Reproduce, Seen, Serial, Shape, Spare,
     Status, Verdict, Wait,
@@ -19,19 +22,16 @@ pub use verdict::{
 pub use words::{mark, thousands};
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::compile::{build_stage, root, BuildReport};
-use crate::reader::detect::{self, Built, Found};
 use crate::reader::Project;
-use crate::registry::{Kind, Outcome, Serves, Step};
+use crate::registry::{Kind, Serves, Step};
 use crate::server::{ServerCommand, StartError};
 use crate::session::{self, Bounds};
 use crate::{Error, Result};
 
-use judge::{Pages, Ran};
+use judge::Pages;
 
 /// The sum of a check's verdicts, in one sentence.
 pub fn summary(step: &Step, verdicts: &[Verdict]) -> String {
@@ -66,7 +66,7 @@ pub fn evaluate(step: &'static Step, project: &Project) -> Result<Vec<Verdict>> 
             vec![verdict]
         }
         Kind::Failing(_) => vec![judge::fails_like(step, project.build()?)],
-        Kind::Command(args) => runs_like(step, project, args)?,
+        Kind::Command(args) => command::runs_like(step, project, args)?,
         Kind::Server(serves) => serves_like(step, serves, project)?,
     };
     Ok(verdicts
@@ -124,7 +124,10 @@ pub(crate) const LISTEN_WITHIN: Duration = Duration::from_secs(3);
 /// Build the reader's project for a step that builds; where it does not,
 /// the error says whether the chapter shows its error, with the compiler's
 /// output.
-fn built_as_the_step<'p>(step: &'static Step, project: &'p Project) -> Result<&'p BuildReport> {
+pub(super) fn built_as_the_step<'p>(
+    step: &'static Step,
+    project: &'p Project,
+) -> Result<&'p BuildReport> {
     let built = project.build()?;
     if !built.success {
         let codes: Vec<String> = built.all_error_codes().into_iter().collect();
@@ -210,175 +213,4 @@ fn serves_like(step: &'static Step, serves: Serves, project: &Project) -> Result
     }
     verdicts.extend(judge::notes(step, expected_wait.as_ref()));
     Ok(verdicts)
-}
-
-/// A command step (beyond-05): the reader's program and the step's, run
-/// with the step's arguments from the repository root, print the same and
-/// end the same way.
-fn runs_like(
-    step: &'static Step,
-    project: &Project,
-    args: &'static [&'static str],
-) -> Result<Vec<Verdict>> {
-    let built = built_as_the_step(step, project)?;
-    let theirs = project.executable(built)?;
-    let ours = build_stage(step)?;
-    let (want, got) = (run_command(&ours, args)?, run_command(&theirs, args)?);
-    Ok(judge::runs_like(step, args, &want, &got))
-}
-
-/// Run `exe` with `args` from the repository root, for at most 30 s (a
-/// command of the chapter's size ends in well under a second). Its output
-/// is read while it runs: a program that prints more than a pipe holds
-/// would otherwise block on its next write and never end.
-fn run_command(exe: &Path, args: &[&str]) -> Result<Ran> {
-    const BOUND: Duration = Duration::from_secs(30);
-    let mut child = Command::new(exe)
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(Error::run(exe.display()))?;
-    let read_all = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = read_all(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = read_all(child.stderr.take().map(|p| Box::new(p) as _));
-    let deadline = Instant::now() + BOUND;
-    let status = loop {
-        match child.try_wait().map_err(Error::run(exe.display()))? {
-            Some(status) => break status,
-            None if Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Error::CommandHung {
-                    program: exe.to_path_buf(),
-                    seconds: BOUND.as_secs(),
-                });
-            }
-            None => thread::sleep(Duration::from_millis(20)),
-        }
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    // What it printed on stderr is not compared; read only so that it
-    // cannot block.
-    let _ = stderr.join();
-    Ok(Ran {
-        stdout,
-        code: status.code(),
-        status: status.to_string(),
-    })
-}
-
-/// The step a reader's project is at, how it built, and why.
-#[derive(Clone, Debug)]
-pub struct Located {
-    pub found: Found,
-    pub built: Built,
-    /// The compiler's output, where it did not build.
-    pub compiler_output: Option<String>,
-}
-
-/// Build the reader's project and find its step.
-pub fn locate(project: &Project) -> Result<Located> {
-    let report = project.build()?;
-    let built = if report.success {
-        Built::Builds
-    } else {
-        Built::FailsWith(report.all_error_codes().into_iter().collect())
-    };
-    let found = detect::closest(project, Some(&built))?;
-    Ok(Located {
-        found,
-        compiler_output: (!report.success).then(|| report.human_output()),
-        built,
-    })
-}
-
-impl Located {
-    /// The step.
-    pub fn step(&self) -> &'static Step {
-        self.found.step
-    }
-
-    /// Whether the check can run: the project builds as its step does, or
-    /// builds at all. Where not, the compiler's output is the report.
-    pub fn checkable(&self) -> bool {
-        self.compiler_output.is_none() || self.found.builds_as_the_step == Some(true)
-    }
-
-    /// Which step, then why, in a few lines: the first is the headline.
-    pub fn why(&self) -> Vec<String> {
-        let found = &self.found;
-        let step = found.step;
-        let mut lines = vec![format!(
-            "Your project is at {}: {}",
-            step.label_in_sentence(),
-            step.title
-        )];
-        if found.alike == 1.0 {
-            lines.push(
-                "  its code is that step's, once comments, layout and the names you chose are \
-                 set aside"
-                    .into(),
-            );
-        } else {
-            // Rounded down: 99.9%, not 100%, for code that is not the step's.
-            let percent = |alike: f64| (alike * 1000.0).floor() / 10.0;
-            let mut line = format!(
-                "  its code is {}% like that step's (comments, layout and the names you chose \
-                 set aside)",
-                percent(found.alike)
-            );
-            if let Some((next, alike)) = found.runner_up {
-                line.push_str(&format!(
-                    "; the next closest is {} ({}%)",
-                    next.name,
-                    percent(alike)
-                ));
-            }
-            lines.push(line);
-        }
-        if !found.twins.is_empty() {
-            let names: Vec<&str> = found.twins.iter().map(|s| s.name).collect();
-            lines.push(format!(
-                "  {} {} the very same code, so no project can tell {} apart from {}",
-                names.join(" and "),
-                if names.len() == 1 { "has" } else { "have" },
-                if names.len() == 1 { "it" } else { "them" },
-                step.name
-            ));
-        }
-        let at_step = match step.outcome() {
-            Outcome::FailsWith(codes) => format!("fails with {}", codes.join(" and ")),
-            _ => "builds".to_string(),
-        };
-        lines.push(match (&self.built, found.builds_as_the_step) {
-            (Built::Builds, Some(true)) => format!("  it builds, as {} does", step.name),
-            (Built::FailsWith(codes), Some(true)) => format!(
-                "  it fails to build with {}, as {} does: the chapter shows that error here",
-                codes.join(" and "),
-                step.name
-            ),
-            (Built::Builds, _) => format!("  it builds, where {} {at_step}", step.name),
-            (Built::FailsWith(codes), _) => format!(
-                "  it fails to build with {}, where {} {at_step}",
-                if codes.is_empty() {
-                    "no error code".to_string()
-                } else {
-                    codes.join(" and ")
-                },
-                step.name
-            ),
-        });
-        lines
-    }
 }
