@@ -1,9 +1,10 @@
 //! The check: what a reader's project does of what its step does, as
-//! verdicts in plain words. [`evaluate`] builds the project, runs the
-//! step's session against the step's server and against the reader's, and
-//! judges the two ([`judge`], pure and tested with fake transcripts);
-//! [`locate`] finds the step a project is at first. Nothing here prints:
-//! the tour shows the verdicts.
+//! verdicts in plain words. [`evaluate`] builds the project, probes the
+//! step's server and the reader's alike (`probe.rs`, or `command.rs` for a
+//! command step) and judges the two (`judge/`, pure and tested with fake
+//! transcripts); [`locate`] finds the step a project is at first. A
+//! verdict is a value (`verdict.rs`), its words are rendered last
+//! (`words.rs`, `json.rs`). Nothing here prints: the tour shows them.
 
 mod command;
 mod json;

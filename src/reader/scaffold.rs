@@ -127,7 +127,7 @@ pub fn write(step: &'static Step, dir: &Path) -> Result<()> {
 }
 
 /// Write `files` (as [`files`] gives them, edited perhaps) as a project in
-/// `dir`, as [`write`] does.
+/// `dir`, as [`write`](fn@write) does.
 pub fn write_files(dir: &Path, mut files: Vec<(&'static str, String)>) -> Result<()> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(Error::write(&src))?;

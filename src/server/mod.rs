@@ -185,7 +185,7 @@ pub struct ServerCommand {
 
 impl ServerCommand {
     /// The server `exe`, in the current folder, on the network this machine
-    /// gives ([`Network::detect`]), given [`START_TIMEOUT`] to listen.
+    /// gives ([`Network::detect`]), given `START_TIMEOUT` to listen.
     pub fn new(exe: impl AsRef<Path>) -> ServerCommand {
         ServerCommand {
             exe: exe.as_ref().to_path_buf(),
@@ -224,7 +224,7 @@ impl ServerCommand {
     }
 
     /// A reader's server: its address space is capped at
-    /// [`READERS_ADDRESS_SPACE`] where the OS lets us (Linux), so that one
+    /// `READERS_ADDRESS_SPACE` where the OS lets us (Linux), so that one
     /// that spawns threads or allocates without end fails before it takes
     /// the machine's memory.
     pub(crate) fn for_a_reader(mut self) -> ServerCommand {

@@ -6,7 +6,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// How much of what a server prints is kept: its first and its last
-/// [`KEPT`] bytes each. A server of the chapter prints a few lines; one
+/// `KEPT` bytes each. A server of the chapter prints a few lines; one
 /// that prints in an endless loop must not fill the memory of whoever
 /// runs it (the tour, a test).
 const KEPT: usize = 64 * 1024;
@@ -26,7 +26,7 @@ pub struct Printed {
     pub bytes: u64,
     /// From its first byte to its last.
     pub over: Duration,
-    /// It had printed [`READ_AT_MOST`] and was printing still: what it
+    /// It had printed `READ_AT_MOST` and was printing still: what it
     /// printed after that was not read.
     pub unread: bool,
     /// Its lines, counted.
@@ -35,9 +35,9 @@ pub struct Printed {
 }
 
 /// How many times a server printed each of its lines, for the first
-/// [`LineCounts::DISTINCT`] different lines it printed (a loop that prints
+/// `LineCounts::DISTINCT` different lines it printed (a loop that prints
 /// without end prints a few lines over and over); a line is counted as its
-/// first [`LineCounts::LONGEST`] bytes.
+/// first `LineCounts::LONGEST` bytes.
 #[derive(Clone, Debug, Default)]
 pub struct LineCounts {
     counts: Vec<(Vec<u8>, u64)>,
@@ -125,7 +125,7 @@ impl Printed {
 
 /// Read a pipe to its end on a thread of its own, into `printed`, keeping
 /// what [`Printed`] keeps, so that it can be looked at as it grows. Past
-/// [`READ_AT_MOST`], the pipe is held open but no longer read until `stop`
+/// `READ_AT_MOST`, the pipe is held open but no longer read until `stop`
 /// says the server is done with (its sender dropped).
 pub(super) fn collect(
     mut pipe: impl Read + Send + 'static,
