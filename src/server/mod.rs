@@ -283,6 +283,7 @@ impl ServerCommand {
             readers: Some(readers),
             printed,
             exited: OnceLock::new(),
+            #[cfg(target_os = "linux")]
             network,
             reach: Reach::Shared,
             _port_lock: port_lock,
@@ -318,6 +319,8 @@ pub struct Server {
     printed: [Arc<Mutex<Printed>>; 2],
     /// How it exited, once it has.
     exited: OnceLock<ExitStatus>,
+    /// Where it runs (only Linux gives it a network of its own).
+    #[cfg(target_os = "linux")]
     network: Network,
     reach: Reach,
     _port_lock: Option<File>,

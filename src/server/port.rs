@@ -8,7 +8,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 #[cfg(target_os = "linux")]
 use crate::linux;
 
-use super::{portable_only, StartError};
+#[cfg(target_os = "linux")]
+use super::portable_only;
+use super::StartError;
 
 /// The address every stage listens on.
 pub const ADDRESS: &str = "127.0.0.1:7878";

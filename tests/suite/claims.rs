@@ -4,11 +4,14 @@
 
 #[cfg(target_os = "linux")]
 use std::io::Write;
+#[cfg(target_os = "linux")]
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use companion::server::{Ending, Finished, Server};
+#[cfg(target_os = "linux")]
+use companion::server::Server;
+use companion::server::{Ending, Finished};
 use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
 /// Open a connection and send `GET /sleep` on it (and keep it open).

@@ -12,9 +12,7 @@ use std::time::Duration;
 #[cfg(unix)]
 use std::time::Instant;
 
-use companion::server::Ending;
-#[cfg(unix)]
-use companion::server::Server;
+use companion::server::{Ending, Server};
 use companion::session::{exchange, EXCHANGE_TIMEOUT};
 
 /// The servers on a pool of four threads.
