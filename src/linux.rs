@@ -89,6 +89,7 @@ impl NetworkOf {
     }
 
     /// Have the process `command` starts join this network before it runs.
+    #[cfg(feature = "_kit")]
     pub(crate) fn join_in(&self, command: &mut Command) {
         let ns = Arc::clone(&self.0);
         // SAFETY: setns is a bare system call on a descriptor the closure

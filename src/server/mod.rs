@@ -26,6 +26,7 @@ mod output;
 mod port;
 mod running;
 
+#[cfg(feature = "_kit")]
 use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
@@ -339,7 +340,8 @@ impl Server {
 
     /// A program that talks to the server (curl, a browser, a load
     /// generator): it starts in the server's network, wherever the
-    /// calling thread is.
+    /// calling thread is. (The tests and their commands are its users.)
+    #[cfg(feature = "_kit")]
     pub fn client(&self, program: impl AsRef<OsStr>) -> Command {
         #[allow(unused_mut)]
         let mut command = Command::new(program);
