@@ -14,6 +14,7 @@ pub(crate) const TOUR_FILES: &[&str] = &[
     "Cargo.toml",
     "src/main.rs",
     "src/lib.rs",
+    "src/http.rs",
     "hello.html",
     "404.html",
 ];
@@ -32,9 +33,17 @@ pub fn files(step: &'static Step) -> Result<Vec<(&'static str, String)>> {
         Some(book) => book.to_string(),
         None => main,
     };
+    // A module in another step's folder is the project's own `src/`.
+    let main = match code.module_path_line() {
+        Some(line) => main.replacen(&line, "", 1),
+        None => main,
+    };
     let mut files = vec![("Cargo.toml", manifest(code)), ("src/main.rs", main)];
     if let Some(lib) = code.library_step().and_then(|s| s.lib_rs()) {
         files.push(("src/lib.rs", read(&lib)?));
+    }
+    if let Some(module) = code.module {
+        files.push(("src/http.rs", read(module)?));
     }
     files.push(("hello.html", read("hello.html")?));
     files.push(("404.html", read("404.html")?));

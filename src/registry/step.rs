@@ -168,6 +168,11 @@ pub struct Step {
     pub diff_from: Option<&'static str>,
     /// The crates from crates.io its code uses.
     pub crates: &'static [Crate],
+    /// A module of its own beside `main.rs` (worked exercises only), as a
+    /// path from the repository root: beyond-07's `http.rs`, which the
+    /// async steps after it reach with a `#[path]` to beyond-07's folder
+    /// (see [`Step::module_path_line`]).
+    pub module: Option<&'static str>,
     /// It is the chapter's full code, printed at its end for reference, not
     /// a step a reader types: no reader's next step is one.
     pub full_code: bool,
@@ -202,6 +207,7 @@ pub const fn unnumbered(name: &'static str, title: &'static str) -> Step {
         print_blocks: &[],
         diff_from: None,
         crates: &[],
+        module: None,
         full_code: false,
     }
 }
@@ -349,6 +355,15 @@ impl Step {
     pub const fn uses(self, crates: &'static [Crate]) -> Step {
         Step { crates, ..self }
     }
+
+    /// Its `main.rs` declares `mod` of the file at `path` (from the
+    /// repository root).
+    pub const fn module(self, path: &'static str) -> Step {
+        Step {
+            module: Some(path),
+            ..self
+        }
+    }
 }
 
 /// The steps of one section of one track, in order. From the second
@@ -459,14 +474,30 @@ impl Step {
     }
 
     /// The files the book's listing is, relative to the repository root:
-    /// `hello.html` for listing 20-4, the step's own source files otherwise.
+    /// `hello.html` for listing 20-4, the step's own source files otherwise
+    /// (its module's included).
     pub fn listing_files(&self) -> Vec<String> {
         match self.kind {
             Kind::Page(file) => vec![file.to_string()],
             _ => std::iter::once(self.main_rs())
                 .chain(self.lib_rs())
+                .chain(self.module.map(str::to_string))
                 .collect(),
         }
+    }
+
+    /// The `#[path]` line with which the step's `main.rs` reaches a module
+    /// in another step's folder (its line end included): in a reader's
+    /// project, where the module is `src/http.rs`, a plain `mod http;`
+    /// needs none. `None` where the module is in the step's own folder, or
+    /// there is none.
+    pub fn module_path_line(&self) -> Option<String> {
+        let module = self.module?;
+        let (dir, file) = module.rsplit_once('/')?;
+        (dir != self.dir()).then(|| {
+            let folder = dir.rsplit('/').next().unwrap_or(dir);
+            format!("#[path = \"../{folder}/{file}\"]\n")
+        })
     }
 
     /// "Listing 20-1", "Listing 20-22 (2018 printing)", or the step's name

@@ -31,6 +31,10 @@ const TOKIO: Crate = Crate {
     manifest_line: "tokio = { version = \"1.54.1\", features = [\"rt\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\", \"signal\", \"sync\", \"macros\"] }",
 };
 
+/// beyond-07 on: the reader of requests and writer of responses, without
+/// I/O, that the thread-pool server and the async ones share.
+const HTTP_RS: &str = "stages/beyond-07-strict-requests/http.rs";
+
 // One step a line or two: its name, number and title, then only what
 // differs from the defaults.
 #[rustfmt::skip]
@@ -224,11 +228,12 @@ const PARTS: &[&[Step]] = &[
         unnumbered("beyond-06-pool-from-crates-io", "The server of beyond-04 on rayon's thread pool, compared with ours")
             .diff_from("beyond-04-shutdown-on-signal").uses(&[CTRLC, RAYON]),
         unnumbered("beyond-07-strict-requests", "Requests read whole, parsed by httparse and held to RFC 9112")
-            .on_package_lib().diff_from("beyond-04-shutdown-on-signal").uses(&[CTRLC, HTTPARSE]),
+            .on_package_lib().diff_from("beyond-04-shutdown-on-signal").uses(&[CTRLC, HTTPARSE])
+            .module(HTTP_RS),
         unnumbered("beyond-08-async-single-threaded", "The same server on one thread, with async I/O (tokio)")
-            .uses(&[HTTPARSE, TOKIO]),
+            .uses(&[HTTPARSE, TOKIO]).module(HTTP_RS),
         unnumbered("beyond-09-async-multithreaded", "The same server on tokio's runtime of four threads")
-            .uses(&[HTTPARSE, TOKIO]),
+            .uses(&[HTTPARSE, TOKIO]).module(HTTP_RS),
     ]),
 ];
 

@@ -32,6 +32,9 @@ mod malformed;
 mod models;
 mod pools;
 mod sessions;
+// The strict servers' request reader: its cases, and properties over any
+// input (and the fuzz targets' corpus).
+mod strict_requests;
 
 // Our own tools: the harness, the diffs, the book, the tour, README.
 mod book;
