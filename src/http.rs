@@ -43,9 +43,16 @@ impl Response<'_> {
             .iter()
             .enumerate()
             .all(|(i, &b)| b != b'\n' || (i > 0 && head[i - 1] == b'\r'));
-        let text = std::str::from_utf8(head).unwrap_or("");
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        let status = lines.next().filter(|l| !l.is_empty());
+        // Line by line, each as far as it is UTF-8, so that a byte that is
+        // not (a reason phrase or a header value in Latin-1) cuts only its
+        // own line short, not the status line and the rest.
+        let mut lines = head
+            .split(|&b| b == b'\n')
+            .map(utf8_prefix)
+            .map(|l| l.trim_end_matches('\r'));
+        // Empty lines before the status line are skipped, as httparse
+        // skips them.
+        let status = lines.find(|l| !l.is_empty());
         Response {
             status,
             code: code.or_else(|| status.and_then(code_of)),
@@ -68,6 +75,14 @@ impl Response<'_> {
     /// The value of `Content-Length`, as sent (`None`: no such header).
     pub fn content_length(&self) -> Option<&str> {
         self.header("content-length")
+    }
+}
+
+/// `bytes` up to the first that is not UTF-8.
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
     }
 }
 
@@ -140,6 +155,28 @@ mod tests {
         // Nothing.
         let r = Response::read(b"");
         assert_eq!((r.status, r.ends_head, r.body), (None, false, &b""[..]));
+    }
+
+    /// Found by the fuzz target `reply` (fuzz/), twice: a header, then a
+    /// reason phrase, that is not UTF-8 lost the whole head, status line
+    /// included, where httparse still read the code.
+    #[test]
+    fn a_line_that_is_not_utf8_is_cut_short_and_the_rest_kept() {
+        let r = Response::read(b"HTTP/1.1 200 OK\r\nX: \xff\xfe\r\nContent-Length: 1\r\n\r\n\xff");
+        assert_eq!((r.status, r.code), (Some("HTTP/1.1 200 OK"), Some(200)));
+        assert_eq!(r.headers, ["X: ", "Content-Length: 1"]);
+        assert_eq!(r.body, b"\xff");
+        let r = Response::read(b"HTTP/1.1 200 OK\xff\r\n\r\n");
+        assert_eq!((r.status, r.code), (Some("HTTP/1.1 200 OK"), Some(200)));
+    }
+
+    /// Found by the fuzz target `reply` too: httparse skips empty lines
+    /// before the status line, and read a code where we read no status.
+    #[test]
+    fn empty_lines_before_the_status_line_are_skipped() {
+        let r = Response::read(b"\r\n\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assert_eq!((r.status, r.code), (Some("HTTP/1.1 200 OK"), Some(200)));
+        assert_eq!(r.headers, ["Content-Length: 0"]);
     }
 
     #[test]

@@ -175,6 +175,46 @@ impl Reader {
     }
 }
 
+/// What a reader makes of `pieces`, sent one after the other, then the
+/// client's end: the driver of the properties (`tests/suite/
+/// strict_requests.rs`) and the fuzz targets (`fuzz/`), which checks on the
+/// way that the reader never holds more than three heads' worth, and that
+/// what it has decided stays decided.
+#[cfg(any(test, fuzzing))]
+#[allow(dead_code)]
+pub fn read_all<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+) -> Option<Progress> {
+    let mut reader = Reader::default();
+    for piece in pieces {
+        let progress = reader.feed(piece);
+        assert!(
+            reader.held() <= 3 * HEAD_LIMIT,
+            "the reader holds {} bytes",
+            reader.held()
+        );
+        if progress != Progress::More {
+            assert_eq!(reader.feed(b"GET / HTTP/1.1\r\n\r\n"), progress);
+            assert_eq!(reader.end(), Some(progress.clone()));
+            return Some(progress);
+        }
+    }
+    let end = reader.end();
+    assert_ne!(end, Some(Progress::More), "the end decides");
+    end
+}
+
+/// The statuses a refusal may have: RFC 9112's for what a client sent.
+#[cfg(any(test, fuzzing))]
+#[allow(dead_code)]
+pub const REFUSALS: &[Status] = &[
+    BAD_REQUEST,
+    CONTENT_TOO_LARGE,
+    HEADERS_TOO_LARGE,
+    NOT_IMPLEMENTED,
+    VERSION_NOT_SUPPORTED,
+];
+
 /// The bytes of a response: its status line, its `Content-Length`,
 /// `Connection: close` (the server answers one request a connection and
 /// says so), on a 405 the methods it allows (RFC 9110, 15.5.6), then the

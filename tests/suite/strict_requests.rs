@@ -21,28 +21,10 @@ use http::{
 };
 use proptest::prelude::*;
 
-/// What the reader makes of `pieces`, sent one after the other, then the
-/// client's end: a request, a refusal, or nothing (nothing was sent). The
-/// properties every input must keep are checked on the way.
+/// What the reader makes of `pieces`, then the client's end, its bounds
+/// checked on the way (see `http::read_all`).
 fn outcome<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Option<Progress> {
-    let mut reader = Reader::default();
-    for piece in pieces {
-        let progress = reader.feed(piece);
-        assert!(
-            reader.held() <= 3 * HEAD_LIMIT,
-            "the reader holds {} bytes",
-            reader.held()
-        );
-        if progress != Progress::More {
-            // Once decided, it stays decided.
-            assert_eq!(reader.feed(b"GET / HTTP/1.1\r\n\r\n"), progress);
-            assert_eq!(reader.end(), Some(progress.clone()));
-            return Some(progress);
-        }
-    }
-    let end = reader.end();
-    assert_ne!(end, Some(Progress::More), "the end decides");
-    end
+    http::read_all(pieces)
 }
 
 /// The status the reader answers `request` with, sent whole: `OK` for a
@@ -55,16 +37,7 @@ fn status(request: &[u8]) -> Status {
     }
 }
 
-/// The statuses a refusal may have: RFC 9112's for what a client sent.
-const REFUSALS: &[Status] = &[
-    BAD_REQUEST,
-    CONTENT_TOO_LARGE,
-    HEADERS_TOO_LARGE,
-    NOT_IMPLEMENTED,
-    VERSION_NOT_SUPPORTED,
-];
-
-/// A request of `method` for `/` with a chunked `body`.
+/// A GET of `/` with a chunked `body`.
 fn chunked(body: &str) -> Vec<u8> {
     format!("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n{body}").into_bytes()
 }
@@ -321,7 +294,7 @@ fn holds(bytes: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
     match &whole {
         None => prop_assert!(bytes.is_empty()),
         Some(Progress::Refused(status)) => {
-            prop_assert!(REFUSALS.contains(status), "{}", status);
+            prop_assert!(http::REFUSALS.contains(status), "{}", status);
         }
         Some(Progress::Request(request)) => {
             prop_assert!(request.version <= 1);
