@@ -148,6 +148,7 @@ fn lines_of_rust(step: &str) -> usize {
     let step = companion::registry::find(step).unwrap();
     std::iter::once(step.main_rs())
         .chain(step.library_step().and_then(|s| s.lib_rs()))
+        .chain(step.module.map(str::to_string))
         .map(|file| {
             let text = kit::read_repo(&file);
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
