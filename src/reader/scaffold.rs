@@ -227,6 +227,29 @@ mod tests {
     }
 
     #[test]
+    fn the_strict_steps_get_beyond_07s_module_as_src_http_rs() {
+        let module =
+            std::fs::read_to_string(root().join("stages/beyond-07-strict-requests/http.rs"))
+                .unwrap();
+        for step in [
+            "beyond-07-strict-requests",
+            "beyond-08-async-single-threaded",
+            "beyond-09-async-multithreaded",
+        ] {
+            let files = files_of(step);
+            let http = files.iter().find(|(rel, _)| *rel == "src/http.rs");
+            assert_eq!(http.map(|(_, text)| text), Some(&module), "{step}");
+            // `mod http;` finds src/http.rs: no #[path] to our folders.
+            let main = &files[1].1;
+            assert!(main.contains("\nmod http;\n"), "{step}");
+            assert!(!main.contains("#[path"), "{step}");
+        }
+        // Before them, no module.
+        let files = files_of("beyond-06-pool-from-crates-io");
+        assert!(files.iter().all(|(rel, _)| *rel != "src/http.rs"));
+    }
+
+    #[test]
     fn the_exercises_get_their_edition_and_crates() {
         let manifest = &files_of("beyond-06-pool-from-crates-io")[0].1;
         assert!(manifest.contains("edition = \"2024\""), "{manifest}");
