@@ -15,22 +15,16 @@
 mod http;
 
 use http::{
-    Progress, Reader, Request, Status, BAD_REQUEST, BODY_LIMIT, CONTENT_TOO_LARGE,
+    read_all, Progress, Reader, Request, Status, BAD_REQUEST, BODY_LIMIT, CONTENT_TOO_LARGE,
     HEADERS_TOO_LARGE, HEAD_LIMIT, MAX_HEADERS, METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, OK,
     VERSION_NOT_SUPPORTED,
 };
 use proptest::prelude::*;
 
-/// What the reader makes of `pieces`, then the client's end, its bounds
-/// checked on the way (see `http::read_all`).
-fn outcome<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Option<Progress> {
-    http::read_all(pieces)
-}
-
 /// The status the reader answers `request` with, sent whole: `OK` for a
 /// request it reads.
 fn status(request: &[u8]) -> Status {
-    match outcome([request]) {
+    match read_all([request]) {
         Some(Progress::Request(_)) => OK,
         Some(Progress::Refused(status)) => status,
         Some(Progress::More) | None => "no answer",
@@ -50,11 +44,11 @@ fn a_whole_request_is_read_and_half_of_one_is_a_bad_request() {
         path: "/sleep".into(),
         version: 1,
     };
-    assert_eq!(outcome([&head[..]]), Some(Progress::Request(request)));
+    assert_eq!(read_all([&head[..]]), Some(Progress::Request(request)));
     assert_eq!(status(b"GET / HTTP/1.1\r\n"), BAD_REQUEST);
     assert_eq!(status(b"GET / HTTP/1.1\r\nHost: a\r\n"), BAD_REQUEST);
     assert_eq!(status(b"GET / HTTP/1.0\r\n\r\n"), OK, "1.0 needs no Host");
-    assert_eq!(outcome([&b""[..]]), None, "nothing sent, nothing answered");
+    assert_eq!(read_all([&b""[..]]), None, "nothing sent, nothing answered");
     let mut reader = Reader::default();
     assert_eq!(
         reader.feed(b"GET / HTTP/1.1\r\nHost: a\r\n"),
@@ -134,7 +128,7 @@ fn rfc_9112s_cases() {
             String::from_utf8_lossy(request)
         );
     }
-    let read_as = outcome([&b"GET / HTTP/1.2\r\nHost: a\r\n\r\n"[..]]);
+    let read_as = read_all([&b"GET / HTTP/1.2\r\nHost: a\r\n\r\n"[..]]);
     assert!(
         matches!(read_as, Some(Progress::Request(Request { version: 1, .. }))),
         "{read_as:?}"
@@ -263,7 +257,7 @@ fn a_version_split_in_two_is_read_as_the_whole_one() {
     for at in 1..line.len() {
         let (a, b) = line.split_at(at);
         assert_eq!(
-            outcome([a, b]),
+            read_all([a, b]),
             Some(Progress::Refused(VERSION_NOT_SUPPORTED)),
             "split after {at}"
         );
@@ -282,13 +276,13 @@ fn split(bytes: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
 /// Checks `bytes`: whole and split at `cuts`, the same answer, one a
 /// server may give.
 fn holds(bytes: &[u8], cuts: &[usize]) -> Result<(), TestCaseError> {
-    let whole = outcome([bytes]);
+    let whole = read_all([bytes]);
     let pieces = split(bytes, cuts);
     let byte_by_byte = bytes.len() <= 512;
-    let split_outcome = outcome(pieces.iter().map(Vec::as_slice));
+    let split_outcome = read_all(pieces.iter().map(Vec::as_slice));
     prop_assert_eq!(&split_outcome, &whole, "split at {:?}", cuts);
     if byte_by_byte {
-        let one_by_one = outcome(bytes.chunks(1));
+        let one_by_one = read_all(bytes.chunks(1));
         prop_assert_eq!(&one_by_one, &whole, "a byte at a time");
     }
     match &whole {
@@ -386,7 +380,7 @@ proptest! {
             bytes.extend_from_slice(b"X-Sum: 1\r\n");
         }
         bytes.extend_from_slice(b"\r\n");
-        prop_assert!(matches!(outcome([&bytes[..]]), Some(Progress::Request(_))));
+        prop_assert!(matches!(read_all([&bytes[..]]), Some(Progress::Request(_))));
         holds(&bytes, &cuts)?;
     }
 }
