@@ -61,6 +61,13 @@ fn manifest(step: &Step) -> String {
         manifest.push_str(krate.manifest_line);
         manifest.push('\n');
     }
+    // The module's helpers for properties and fuzz targets are compiled
+    // under `cfg(fuzzing)` (cargo fuzz's), which cargo would warn of.
+    if step.module.is_some() {
+        manifest.push_str(
+            "\n[lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(fuzzing)\"] }\n",
+        );
+    }
     manifest
 }
 
@@ -243,10 +250,16 @@ mod tests {
             let main = &files[1].1;
             assert!(main.contains("\nmod http;\n"), "{step}");
             assert!(!main.contains("#[path"), "{step}");
+            // Its `cfg(fuzzing)` is one cargo expects.
+            assert!(
+                files[0].1.contains("check-cfg = [\"cfg(fuzzing)\"]"),
+                "{step}"
+            );
         }
         // Before them, no module.
         let files = files_of("beyond-06-pool-from-crates-io");
         assert!(files.iter().all(|(rel, _)| *rel != "src/http.rs"));
+        assert!(!files[0].1.contains("[lints.rust]"));
     }
 
     #[test]
