@@ -179,6 +179,8 @@ pub struct ServerCommand {
     exe: PathBuf,
     args: Vec<String>,
     dir: PathBuf,
+    /// Environment variables set for it (a test's `CARGO_TARGET_DIR`).
+    envs: Vec<(String, String)>,
     network: Option<Network>,
     listen_within: Duration,
     address_space: Option<u64>,
@@ -192,6 +194,7 @@ impl ServerCommand {
             exe: exe.as_ref().to_path_buf(),
             args: Vec::new(),
             dir: PathBuf::from("."),
+            envs: Vec::new(),
             network: None,
             listen_within: START_TIMEOUT,
             address_space: None,
@@ -208,6 +211,15 @@ impl ServerCommand {
     /// The folder it runs in, where it finds its pages.
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> ServerCommand {
         self.dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// An environment variable set for it: for a test that starts a
+    /// server through `cargo run`, the build directory cargo is to use.
+    #[cfg(feature = "_kit")]
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> ServerCommand {
+        let value = value.as_ref().to_string_lossy().into_owned();
+        self.envs.push((key.to_string(), value));
         self
     }
 
@@ -249,6 +261,7 @@ impl ServerCommand {
         };
         command
             .args(&self.args)
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
             .current_dir(&self.dir)
             // A panic then reads as it does for a reader with a default
             // environment, without a backtrace.

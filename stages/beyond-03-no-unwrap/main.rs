@@ -140,7 +140,13 @@ mod tests {
             b" / HTTP/1.1\r\n",
             b"GET /\xff HTTP/1.1\r\n",
         ] {
-            assert_eq!(parse(bad), None, "{:?}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                parse(bad),
+                None,
+                "not a request line (not ended, not UTF-8, no version, not three \
+                 parts, no path): {:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

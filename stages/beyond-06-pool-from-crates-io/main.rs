@@ -193,7 +193,27 @@ mod tests {
     #[test]
     fn a_request_line_is_method_path_and_version() {
         assert_eq!(parse(b"GET / HTTP/1.1\r\n"), Some(("GET", "/")));
-        assert_eq!(parse(b"GET /\r\n"), None);
+        assert_eq!(parse(b"GET /sleep HTTP/1.1\n"), Some(("GET", "/sleep")));
+        assert_eq!(parse(b"POST /x HTTP/1.0\r\n"), Some(("POST", "/x")));
+        for bad in [
+            &b""[..],
+            b"\r\n",
+            b"GET / HTTP/1.1",
+            b"GET /\r\n",
+            b"GET / HTTP/1.1 extra\r\n",
+            b"GET nopath HTTP/1.1\r\n",
+            b"GET / FTP/1.1\r\n",
+            b" / HTTP/1.1\r\n",
+            b"GET /\xff HTTP/1.1\r\n",
+        ] {
+            assert_eq!(
+                parse(bad),
+                None,
+                "not a request line (not ended, not UTF-8, no version, not three \
+                 parts, no path): {:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 }
 
@@ -221,6 +241,26 @@ mod compared {
         assert!(hello::ThreadPool::build(0).is_err());
         let cores = std::thread::available_parallelism().unwrap().get();
         assert_eq!(rayon_pool(0).current_num_threads(), cores);
+    }
+
+    #[test]
+    fn rayons_join_hands_back_results_and_its_spawns_return_nothing() {
+        let pool = rayon_pool(2);
+        // `join` runs both closures, side by side where it can, and returns
+        // what they computed.
+        let (a, b) = pool.install(|| rayon::join(|| 6 * 7, || "done"));
+        assert_eq!((a, b), (42, "done"), "rayon::join hands back both results");
+        // `spawn` and `scope.spawn` return `()`: nothing to read a result
+        // from.
+        let spawned = std::any::type_name_of_val(&pool.spawn(|| {}));
+        assert_eq!(spawned, "()", "rayon's spawn hands nothing back");
+        pool.scope(|scope| {
+            let in_scope = std::any::type_name_of_val(&scope.spawn(|_| {}));
+            assert_eq!(
+                in_scope, "()",
+                "rayon's scope.spawn hands nothing back"
+            );
+        });
     }
 
     #[test]

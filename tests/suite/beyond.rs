@@ -41,33 +41,67 @@ fn status_line(answer: &[u8]) -> String {
 fn one_connection(server: &Server, i: usize) {
     let hello = include_bytes!("../../hello.html");
     match i % 6 {
-        // Closed without a request.
-        0 => drop(server.connect(EXCHANGE_TIMEOUT).expect("connecting")),
+        // Closed without a request: there is nothing to answer, and the
+        // server answers nothing (it sends its 400 to requests only).
+        0 => {
+            let mut stream = server.connect(EXCHANGE_TIMEOUT).expect("connecting");
+            stream.shutdown(Shutdown::Write).expect("half-closing");
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).expect("reading the answer");
+            assert!(
+                answer.is_empty(),
+                "a connection closed without a request gets no answer: {:?}",
+                String::from_utf8_lossy(&answer)
+            );
+        }
         // Bytes that are not UTF-8.
         1 => {
             let answer = answer_to(server, b"\xff\xfe\xfd\x00garbage\r\n", false);
-            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+            assert_eq!(
+                status_line(&answer),
+                "HTTP/1.1 400 BAD REQUEST",
+                "a malformed request (not UTF-8) gets its 400"
+            );
         }
         // No version.
         2 => {
             let answer = answer_to(server, b"GET /\r\n\r\n", false);
-            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+            assert_eq!(
+                status_line(&answer),
+                "HTTP/1.1 400 BAD REQUEST",
+                "a malformed request (no version) gets its 400"
+            );
         }
         // A line that does not end (as long as the server reads one).
         3 => {
             let answer = answer_to(server, &[b'a'; 8 * 1024], false);
-            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+            assert_eq!(
+                status_line(&answer),
+                "HTTP/1.1 400 BAD REQUEST",
+                "a malformed request (a line that does not end in 8 KiB) gets its 400"
+            );
         }
         // Half a request, then nothing more.
         4 => {
             let answer = answer_to(server, b"GET / HT", true);
-            assert_eq!(status_line(&answer), "HTTP/1.1 400 BAD REQUEST");
+            assert_eq!(
+                status_line(&answer),
+                "HTTP/1.1 400 BAD REQUEST",
+                "a malformed request (cut off half-way) gets its 400"
+            );
         }
         // A good request.
         _ => {
             let answer = answer_to(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", false);
-            assert_eq!(status_line(&answer), "HTTP/1.1 200 OK");
-            assert!(answer.ends_with(hello), "the whole page");
+            assert_eq!(
+                status_line(&answer),
+                "HTTP/1.1 200 OK",
+                "a good request is answered"
+            );
+            assert!(
+                answer.ends_with(hello),
+                "every good request gets the whole page"
+            );
         }
     }
 }
@@ -88,16 +122,21 @@ fn a_barrage_of_malformed_connections_loses_no_worker_and_every_good_request_is_
             });
         }
     });
-    // 2400 connections, 2000 of them malformed, 400 good ones answered.
+    // 2400 connections, 2000 of them malformed or empty, 400 good ones
+    // answered.
     assert!(
         exchange(&server, "/", EXCHANGE_TIMEOUT)
             .reply
             .response()
             .status
             == Some("HTTP/1.1 200 OK"),
-        "the server still answers"
+        "after 2400 connections from eight clients, the server still answers"
     );
-    assert_eq!(server.thread_count(), threads_before, "no worker was lost");
+    assert_eq!(
+        server.thread_count(),
+        threads_before,
+        "no worker was lost: the server ends with the threads it started with"
+    );
     if let Some(threads) = threads_before {
         assert_eq!(threads, 1 + 4);
     }
@@ -125,11 +164,13 @@ fn idle_connections_are_timed_out_instead_of_holding_the_workers() {
     // It waited for the idle ones' 5-second timeout, and no longer.
     assert!(
         waited >= Duration::from_secs(3),
-        "answered after {waited:?}"
+        "a request behind four idle connections waits for their 5-second timeout: \
+         answered after {waited:?}"
     );
     assert!(
         waited < Duration::from_secs(15),
-        "answered after {waited:?}"
+        "the four idle connections are closed at their 5-second timeout, and the \
+         request behind them is answered: answered after {waited:?}"
     );
     drop(idle);
     drop(server);
@@ -364,9 +405,61 @@ fn the_pool_counts_the_lines_of_every_file_as_wc_does() {
             path("c.txt"),
             path("sub/b.txt"),
             path("sub/many.txt")
-        )
+        ),
+        "the counts, sorted by path, the total last, are all it prints: the pool of \
+         beyond-02 prints nothing (no `Worker 0 got a job; executing.`)"
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Which exercises run on beyond-02's library (crate `hello`), as its page
+/// says: the servers that change only the server, and beyond-05's other
+/// work; beyond-06 is on rayon's pool, beyond-08 and beyond-09 on tokio.
+#[test]
+fn the_exercises_on_beyond_02s_pool_are_03_04_05_and_07_and_the_others_use_rayon_or_tokio() {
+    use companion::registry::{Track, STEPS};
+    for step in STEPS.iter().filter(|s| s.track == Track::Exercises) {
+        let main = kit::read_repo(&step.main_rs());
+        let on_ours = main.contains("use hello::ThreadPool;");
+        let expected = match step.name {
+            "beyond-01-build-returns-result" | "beyond-02-documented-and-tested" => continue,
+            "beyond-03-no-unwrap"
+            | "beyond-04-shutdown-on-signal"
+            | "beyond-05-pool-for-other-work"
+            | "beyond-07-strict-requests" => true,
+            "beyond-06-pool-from-crates-io" => {
+                assert!(main.contains("rayon::"), "beyond-06 is on rayon's pool");
+                false
+            }
+            "beyond-08-async-single-threaded" | "beyond-09-async-multithreaded" => {
+                assert!(main.contains("tokio::"), "{} is on tokio", step.name);
+                false
+            }
+            other => panic!("{other}: say which pool it uses, here and on beyond-02's page"),
+        };
+        assert_eq!(
+            on_ours, expected,
+            "{}: uses beyond-02's library (hello::ThreadPool): {on_ours}",
+            step.name
+        );
+    }
+}
+
+/// beyond-06 changes the pool and nothing else of beyond-04's server: its
+/// request line tests are beyond-04's, all of them.
+#[test]
+fn beyond_06_keeps_every_request_line_test_of_beyond_04() {
+    let tests = |step: &str| {
+        let main = kit::read_repo(&format!("stages/{step}/main.rs"));
+        let at = main.find("mod tests {").expect("a tests module");
+        let end = at + main[at..].find("\n}\n").expect("its end");
+        main[at..end].to_string()
+    };
+    assert_eq!(
+        tests("beyond-06-pool-from-crates-io"),
+        tests("beyond-04-shutdown-on-signal"),
+        "beyond-06's request line tests are beyond-04's"
+    );
 }
 
 #[test]

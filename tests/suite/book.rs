@@ -18,7 +18,7 @@ fn book_src() -> PathBuf {
 }
 
 /// Every `.md` file of the book, with its text.
-fn pages() -> Vec<(PathBuf, String)> {
+pub(crate) fn pages() -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut dirs = vec![book_src()];
     while let Some(dir) = dirs.pop() {
@@ -295,7 +295,7 @@ fn the_benchmark_page_quotes_the_committed_run() {
 
 /// A page's prose, block by block: each paragraph, list item and table
 /// row outside fenced code, headings left out; with the line it starts on.
-fn prose_blocks(text: &str) -> Vec<(usize, String)> {
+pub(crate) fn prose_blocks(text: &str) -> Vec<(usize, String)> {
     let mut blocks: Vec<(usize, String)> = Vec::new();
     let mut current: Option<(usize, String)> = None;
     let mut fenced = false;
@@ -427,7 +427,7 @@ fn the_title_and_the_introduction_cover_every_track() {
 /// The pages of prose that make claims: every page but the summary and
 /// the benchmark's (whose figures `the_benchmark_page_quotes_the_committed_run`
 /// checks against the committed run), with their text.
-fn prose_pages() -> Vec<(PathBuf, String)> {
+pub(crate) fn prose_pages() -> Vec<(PathBuf, String)> {
     pages()
         .into_iter()
         .filter(|(path, _)| {
@@ -462,7 +462,7 @@ fn has_test(source: &str, name: &str) -> bool {
 
 /// The source files of a step page's step: its own, and the library it
 /// runs on.
-fn step_sources(page: &Path) -> Vec<String> {
+pub(crate) fn step_sources(page: &Path) -> Vec<String> {
     let Some(step) = page
         .file_stem()
         .and_then(|s| s.to_str())
@@ -484,7 +484,7 @@ fn step_sources(page: &Path) -> Vec<String> {
 /// first part is a module of the suite or a test module of the step, or
 /// when its last part reads like a test's name (three underscores or
 /// more); Rust paths such as `thread::spawn` are neither.
-fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
+pub(crate) fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
     static SPAN: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"`([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)+)`").unwrap());
     let mut out = Vec::new();
@@ -523,7 +523,7 @@ fn cited_tests(block: &str, page: &Path) -> Vec<Result<String, String>> {
 
 /// The snapshot quotes of a block: (`x.snap`: `quote`, `quote`) gives
 /// the snapshot's file name and each quote.
-fn snapshot_quotes(block: &str) -> Vec<(String, Vec<String>)> {
+pub(crate) fn snapshot_quotes(block: &str) -> Vec<(String, Vec<String>)> {
     static CITED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"`(?:snapshots/)?([A-Za-z0-9_.-]+\.snap)`:((?:(?:,| and)? `[^`]+`)+)").unwrap()
     });

@@ -76,13 +76,14 @@ fn visit_listing_20_25_in_chromium() {
     let exited = server.wait_for_exit(Duration::from_secs(15));
     assert!(
         exited.is_some(),
-        "the server still runs after one browser visit"
+        "the server still runs after one browser visit: it is gone after a single page load \
+         only if the visit used both its connections"
     );
     let finished = server.finish();
     let jobs = finished.stdout.matches("got a job; executing.").count();
     assert_eq!(
         jobs, 2,
-        "both connections came from the one visit:\n{}",
+        "one visit opens two connections, the server's two:\n{}",
         finished.stdout
     );
     let _ = std::fs::remove_dir_all(&profile);

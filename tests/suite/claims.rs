@@ -78,7 +78,7 @@ fn a_thread_per_connection_serves_root_without_waiting(step: &str) {
     let took = time_of_root_behind_sleep(step);
     assert!(
         took < NO_WAIT_UNDER,
-        "/ took {took:?}: it should not wait for /sleep"
+        "{step}: with four workers, / took {took:?}: it should not wait for /sleep"
     );
 }
 
@@ -96,7 +96,57 @@ fn the_thread_pool_serves_root_without_waiting(step: &str) {
     let took = time_of_root_behind_sleep(step);
     assert!(
         took < NO_WAIT_UNDER,
-        "/ took {took:?}: it should not wait for /sleep"
+        "{step}: with four workers, / took {took:?}: it should not wait for /sleep"
+    );
+}
+
+#[test]
+fn the_pool_serves_four_slow_requests_at_once_and_a_fifth_waits_for_a_worker_listing_20_20() {
+    the_pool_serves_four_slow_requests_at_once_and_a_fifth_waits_for_a_worker("listing-20-20");
+}
+
+#[test]
+fn the_pool_serves_four_slow_requests_at_once_and_a_fifth_waits_for_a_worker_listing_21_20() {
+    the_pool_serves_four_slow_requests_at_once_and_a_fifth_waits_for_a_worker("listing-21-20");
+}
+
+/// Five `/sleep`s sent at once: four workers answer four of them together,
+/// about 5 s in, and the fifth waits for a worker to come free, so it is
+/// answered about 10 s in. One at a time they would end at 5, 10, 15, 20 s;
+/// five at a time, all at 5 s. The line between is drawn at 7.5 s, 2.5 s
+/// from either.
+fn the_pool_serves_four_slow_requests_at_once_and_a_fifth_waits_for_a_worker(step: &str) {
+    let server = kit::start(step);
+    let started = Instant::now();
+    let open: Vec<TcpStream> = (0..5).map(|_| send_sleep_request(&server)).collect();
+    let mut ended: Vec<Duration> = thread::scope(|scope| {
+        let readers: Vec<_> = open
+            .into_iter()
+            .map(|mut stream| {
+                scope.spawn(move || {
+                    let mut reply = Vec::new();
+                    stream.set_read_timeout(Some(EXCHANGE_TIMEOUT)).unwrap();
+                    std::io::Read::read_to_end(&mut stream, &mut reply).unwrap();
+                    assert!(
+                        reply.starts_with(b"HTTP/1.1 200 OK\r\n"),
+                        "{step}: every /sleep is answered: {:?}",
+                        String::from_utf8_lossy(&reply)
+                    );
+                    started.elapsed()
+                })
+            })
+            .collect();
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    ended.sort();
+    let line = Duration::from_millis(7500);
+    assert!(
+        ended[3] < line,
+        "{step}: four workers serve four /sleeps at once, all answered about 5 s in: {ended:?}"
+    );
+    assert!(
+        ended[4] >= line,
+        "{step}: the fifth /sleep waits for one of the four workers, about 10 s in: {ended:?}"
     );
 }
 
@@ -247,7 +297,11 @@ fn the_final_server_serves_two_requests_then_shuts_down_gracefully(step: &str) {
     );
     let finished = server.finish();
     assert!(status.success(), "exit status {status}");
-    assert_eq!(finished.ending, Ending::Exited(0));
+    assert_eq!(
+        finished.ending,
+        Ending::Exited(0),
+        "{step} exits with status 0 after its two requests"
+    );
 
     let lines: Vec<&str> = finished.stdout.lines().collect();
     let at = |line: &str| line_index(&finished.stdout, line);
@@ -306,35 +360,53 @@ fn a_connection_closed_without_a_request_makes_the_final_server_exit_101(step: &
     // join().unwrap() panics on it. (With the two the other way round, the
     // page can be cut off: the process may exit while another worker is
     // still writing it.)
-    let finished = a_page_then_a_connection_closed_without_a_request(step);
-    assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
+    let (finished, answer) = a_page_then_a_connection_closed_without_a_request(step);
+    assert_eq!(
+        finished.ending,
+        Ending::Exited(101),
+        "{step} exits with status 101 after a connection closed without a request:\n{}",
+        finished.stderr
+    );
     assert!(
         finished
             .stderr
             .contains("called `Option::unwrap()` on a `None` value"),
-        "{}",
+        "{step}: the worker panics on the missing request line:\n{}",
         finished.stderr
     );
     assert!(
         finished
             .stderr
             .contains("called `Result::unwrap()` on an `Err` value: Any { .. }"),
-        "{}",
+        "{step}: drop's join panics on that worker:\n{}",
         finished.stderr
+    );
+    assert!(
+        answer.is_empty(),
+        "{step}: the panicking worker answers nothing: {answer:?}"
     );
 }
 
 /// Start a server that stops after two connections, ask it for its page,
-/// then open a connection and close it without a request; how it ended.
-fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
+/// then open a connection and close its sending side without a request;
+/// how the server ended, and what it sent back on that connection.
+fn a_page_then_a_connection_closed_without_a_request(step: &str) -> (Finished, String) {
     let server = kit::start(step);
     let page = exchange(&server, "/", EXCHANGE_TIMEOUT);
     assert_eq!(page.reply.response().status, Some("HTTP/1.1 200 OK"));
-    drop(server.connect(EXCHANGE_TIMEOUT).unwrap());
+    let mut empty = server.connect(EXCHANGE_TIMEOUT).unwrap();
+    empty.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut answer = Vec::new();
+    // A worker that panics resets or closes the connection: either way,
+    // what it sent is what was read before.
+    let _ = std::io::Read::read_to_end(&mut empty, &mut answer);
     server
         .wait_for_exit(Duration::from_secs(10))
         .expect("the server exits after two connections");
-    server.finish()
+    (
+        server.finish(),
+        String::from_utf8_lossy(&answer).into_owned(),
+    )
 }
 
 /// The book's own file for listing 20-25 (no-listing-07-final-code, see
@@ -344,9 +416,19 @@ fn a_page_then_a_connection_closed_without_a_request(step: &str) -> Finished {
 /// connections that make the stage exit 101 above let it shut down cleanly.
 #[test]
 fn the_books_own_listing_20_25_file_survives_a_connection_closed_without_a_request() {
-    let finished = a_page_then_a_connection_closed_without_a_request("no-listing-07-final-code");
-    assert_eq!(finished.ending, Ending::Exited(0), "{}", finished.stderr);
-    assert_eq!(finished.stderr, "");
+    let (finished, answer) =
+        a_page_then_a_connection_closed_without_a_request("no-listing-07-final-code");
+    assert_eq!(
+        finished.ending,
+        Ending::Exited(0),
+        "the book's file exits with status 0, no worker panics:\n{}",
+        finished.stderr
+    );
+    assert_eq!(finished.stderr, "", "nothing panics");
+    assert!(
+        answer.starts_with("HTTP/1.1 404 NOT FOUND\r\n"),
+        "it reads nothing and answers with the 404 page: {answer:?}"
+    );
     assert!(
         finished.stdout.contains("Shutting down."),
         "{}",

@@ -118,3 +118,60 @@ fn every_position_the_book_prints_is_the_same_in_our_stage_files() {
     // edition: E0433, 2 x E0599, E0382 and its note, E0507.
     assert_eq!(checked, 20, "positions the book prints");
 }
+
+/// The book prints the compiler's output for each listing as its
+/// `tools/update-rustc.sh` makes it: with
+/// `RUSTFLAGS="-A unused_variables -A dead_code"`. Built so, no-listing-03
+/// (both editions) has no warning, as the book shows it; a plain build has
+/// two, `size` and `f` unused (pinned in its `.warnings.snap`). rustc is run
+/// on the stage's `main.rs` as cargo runs it, warnings and all, but
+/// emitting metadata only.
+#[test]
+fn no_listing_03_warns_twice_plainly_and_not_at_all_with_the_books_a_unused_variables_a_dead_code()
+{
+    let out = tempfile::tempdir().unwrap();
+    for (step, edition) in [
+        ("no-listing-03-define-execute", "2021"),
+        ("no-listing-03-define-execute-2024", "2024"),
+    ] {
+        let warnings = |flags: &[&str]| {
+            let built =
+                std::process::Command::new(std::env::var_os("RUSTC").unwrap_or("rustc".into()))
+                    .current_dir(companion::compile::root())
+                    .args([
+                        "--edition",
+                        edition,
+                        "--crate-type",
+                        "bin",
+                        "--emit=metadata",
+                    ])
+                    .args(["--crate-name", "hello", "--out-dir"])
+                    .arg(out.path())
+                    .args(flags)
+                    .arg(format!("stages/{step}/main.rs"))
+                    .output()
+                    .expect("running rustc");
+            assert!(built.status.success(), "{step}");
+            let stderr = String::from_utf8_lossy(&built.stderr).into_owned();
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("warning: ") && !l.ends_with("emitted"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            warnings(&[]),
+            [
+                "warning: unused variable: `size`",
+                "warning: unused variable: `f`"
+            ],
+            "{step}: a plain build has two warnings"
+        );
+        assert_eq!(
+            warnings(&["-A", "unused_variables", "-A", "dead_code"]),
+            Vec::<String>::new(),
+            "{step}: with the book's -A unused_variables -A dead_code, no warning at all, \
+             as the book shows it"
+        );
+    }
+}

@@ -39,8 +39,10 @@ mod strict_requests;
 // Our own tools: the harness, the diffs, the book, the tour, README.
 mod book;
 mod check;
+mod citations;
 mod diffs;
 mod harness;
 mod normalize;
+mod page_commands;
 mod readme;
 mod tour;

@@ -91,7 +91,12 @@ fn four_malformed_connections_use_up_the_pool_and_the_fifth_connection_kills_it(
         .wait_for_exit(Duration::from_secs(10))
         .expect("the server exits");
     let finished = server.finish();
-    assert_eq!(finished.ending, Ending::Exited(101), "{}", finished.stderr);
+    assert_eq!(
+        finished.ending,
+        Ending::Exited(101),
+        "{step} exits with status 101 once main's send fails:\n{}",
+        finished.stderr
+    );
     let panics = finished.stderr.matches(" panicked at ").count();
     assert_eq!(panics, 5, "four workers and main:\n{}", finished.stderr);
     assert!(finished.stderr.contains("SendError"), "{}", finished.stderr);

@@ -306,11 +306,20 @@ fn fifteen_partial_requests_and_eighteen_complete_ones_at_once() {
     // their timeout: not every complete request is answered in a second.
     each(&POOLS, |step| {
         let prompt = answered_within_a_second_of_eighteen(step);
-        assert!(prompt < 18, "{prompt} of 18 within a second");
+        assert!(
+            prompt < 18,
+            "{step}: fifteen partial requests hold the pool's four workers, so not every \
+             one of eighteen complete requests is answered within a second: {prompt} were"
+        );
     });
     // The async servers answer every one of them.
     each(&ASYNC, |step| {
-        assert_eq!(answered_within_a_second_of_eighteen(step), 18);
+        assert_eq!(
+            answered_within_a_second_of_eighteen(step),
+            18,
+            "{step}: fifteen partial requests delay nothing: all eighteen complete \
+             requests sent with them are answered within a second"
+        );
     });
 }
 
@@ -503,7 +512,11 @@ fn what_each_server_answers_to_rfc_9112s_cases_is_pinned() {
         assert_eq!(head.content_length(), get.content_length(), "{step}: HEAD");
         // 9110, 15.5.6: a 405 MUST say what is allowed.
         let post = answer_to(answers, "POST /");
-        assert_eq!(post.code, Some(405), "{step}: POST");
+        assert_eq!(
+            post.code,
+            Some(405),
+            "{step}: a POST's body is read and dropped, then the POST is refused with 405"
+        );
         assert_eq!(post.header("allow"), Some("GET, HEAD"), "{step}: Allow");
         // 9110, 2.5: a later minor version is read as HTTP/1.1.
         let later = answer_to(answers, "version HTTP/1.2");
@@ -562,7 +575,9 @@ fn under_load_sigterm_lets_every_request_in_flight_finish_and_idle_ones_go() {
         let finished = crate::beyond::exits_0_after_the_signal(server, signalled);
         assert!(
             finished.stdout.ends_with("Shutting down.\n"),
-            "{}",
+            "{step}: SIGTERM with four /sleeps in flight and three idle connections: \
+             every request in flight finishes, and the server exits with status 0 \
+             after `Shutting down.`:\n{}",
             finished.stdout
         );
         drop(idle);
@@ -583,7 +598,7 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
             let answer = answer_half_closed(&server, request);
             assert!(
                 answer.starts_with(b"HTTP/1.1 4"),
-                "{}",
+                "{step}: a malformed request or half request gets a 4xx: {}",
                 String::from_utf8_lossy(&answer)
             );
         }
@@ -594,17 +609,23 @@ fn no_client_panics_them_and_a_missing_page_is_a_500() {
                     .reply
                     .response()
                     .status,
-                Some("HTTP/1.1 200 OK")
+                Some("HTTP/1.1 200 OK"),
+                "{step}: eight good requests are answered after the malformed ones"
             );
         }
         let finished = server.finish();
-        assert_eq!(finished.ending, Ending::Stopped, "it still ran");
-        assert_eq!(finished.stderr, "");
+        assert_eq!(
+            finished.ending,
+            Ending::Stopped,
+            "{step} still ran: no client panics it"
+        );
+        assert_eq!(finished.stderr, "", "{step} printed nothing on stderr");
 
         let (reply, _) = crate::beyond::without_hello_html(step);
         assert_eq!(
             reply.response().status,
-            Some("HTTP/1.1 500 INTERNAL SERVER ERROR")
+            Some("HTTP/1.1 500 INTERNAL SERVER ERROR"),
+            "{step}: a missing hello.html is a 500"
         );
     });
 }

@@ -129,7 +129,7 @@ fn drop_blocks_forever<P: Send + 'static>(pool: P, execute: impl Fn(&P, Job)) {
     // left behind; the test process ends it.)
     assert!(
         drop_within(pool, BOUND).is_none(),
-        "drop returned, but it should block"
+        "drop returned, but it should block: the first join waits for good"
     );
     assert_eq!(exited.load(Ordering::SeqCst), 0, "no worker thread ended");
 }
@@ -159,7 +159,8 @@ fn drop_panics_because_the_workers_panic<P: Send + 'static>(pool: P, execute: im
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(
         message.contains("called `Result::unwrap()` on an `Err` value"),
-        "{message}"
+        "dropping the sender closes the channel, each worker's unwrap of recv panics, \
+         and so does drop's unwrap of the first join, worker 0's: {message}"
     );
     // The other workers are panicking too, on their own threads: wait (at
     // most FINISHES_WITHIN) until all four have ended.
@@ -305,7 +306,7 @@ fn one_loop_that_sends_and_joins_at_once_waits_forever_on_a_busy_worker_2018() {
     let (returned, exited) = drop_while_worker_0_is_busy(pool, threads, |p, job| p.execute(job));
     assert!(
         !returned,
-        "drop finished, but with one loop it should wait forever"
+        "drop finished, but with one loop it never finishes: it waits forever on worker 0"
     );
     assert_eq!(
         exited, 1,

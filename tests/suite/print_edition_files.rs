@@ -70,14 +70,21 @@ fn every_main_line_stage_is_the_print_editions_own_file_or_says_why_not() {
                     identical += 1;
                 }
                 Some(BookFileHas::MainOf(later)) => {
-                    let later_main =
-                        stage_file(companion::registry::find(later).unwrap(), "main.rs");
+                    let later = companion::registry::find(later).unwrap();
+                    assert!(
+                        later.index() > step.index(),
+                        "{}: the book's file runs ahead of its text, to {}",
+                        step.name,
+                        later.name
+                    );
+                    let later_main = stage_file(later, "main.rs");
                     assert_ne!(ours, theirs, "{}: no longer differs", step.name);
                     assert_eq!(
                         ours.replace(main_fn(&ours), main_fn(&later_main)),
                         theirs,
-                        "{}/{file}: the book's file is the stage with {later}'s main",
+                        "{}/{file}: the book's file is the stage with {}'s main",
                         step.dir(),
+                        later.name,
                     );
                     explained += 1;
                 }
@@ -116,4 +123,53 @@ fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_show
     );
     let text = kit::read_book(Track::Print2021.seed());
     assert!(text.contains("warning: field is never read: `workers`"));
+}
+
+/// The function `name` of a Rust file, from `fn name(` to its closing
+/// `}` at the start of a line.
+fn function<'a>(text: &'a str, name: &str) -> &'a str {
+    let start = text
+        .find(&format!("\nfn {name}("))
+        .unwrap_or_else(|| panic!("no fn {name}"))
+        + 1;
+    let end = start
+        + text[start..]
+            .find("\n}\n")
+            .expect("the end of the function")
+        + 3;
+    &text[start..end]
+}
+
+/// Where the book's file lags behind its text: the `handle_connection` of
+/// its file for listing 20-25 is the 2018 printing's (a 1024-byte buffer,
+/// `starts_with`), with `write_all` for that printing's `write`, not the
+/// `BufReader` one the print edition has its reader write from listing
+/// 20-2 on.
+#[test]
+fn the_books_file_for_listing_20_25_keeps_the_2018_printings_handle_connection() {
+    let book = companion::registry::find("listing-20-25")
+        .and_then(|s| FILE_DIFFERENCES.iter().find(|d| d.step == s.name))
+        .map(|d| d.book_has);
+    let Some(BookFileHas::FileOf(other)) = book else {
+        panic!("listing 20-25's stage is no longer another step's file: {book:?}");
+    };
+    let theirs = stage_file(companion::registry::find(other).unwrap(), "main.rs");
+    let older = stage_file(
+        companion::registry::find("listing-20-25-2018").unwrap(),
+        "main.rs",
+    );
+    let older = function(&older, "handle_connection");
+    assert!(older.contains("[0; 1024]") && older.contains("starts_with"));
+    assert_eq!(
+        function(&theirs, "handle_connection"),
+        older.replace("stream.write(", "stream.write_all("),
+        "the book's file for listing 20-25 has the 2018 printing's handle_connection"
+    );
+    for step in ["listing-20-02", "listing-20-24", "listing-20-25"] {
+        let text = stage_file(companion::registry::find(step).unwrap(), "main.rs");
+        assert!(
+            function(&text, "handle_connection").contains("BufReader::new"),
+            "{step}: the print edition's reader reads through a BufReader"
+        );
+    }
 }

@@ -45,14 +45,23 @@ fn a_whole_request_is_read_and_half_of_one_is_a_bad_request() {
         version: 1,
     };
     assert_eq!(read_all([&head[..]]), Some(Progress::Request(request)));
-    assert_eq!(status(b"GET / HTTP/1.1\r\n"), BAD_REQUEST);
+    assert_eq!(
+        status(b"GET / HTTP/1.1\r\n"),
+        BAD_REQUEST,
+        "half a request, then the end: refused, with this status"
+    );
     assert_eq!(status(b"GET / HTTP/1.1\r\nHost: a\r\n"), BAD_REQUEST);
     assert_eq!(status(b"GET / HTTP/1.0\r\n\r\n"), OK, "1.0 needs no Host");
-    assert_eq!(read_all([&b""[..]]), None, "nothing sent, nothing answered");
+    assert_eq!(
+        read_all([&b""[..]]),
+        None,
+        "a client that closes before its first byte gets no answer"
+    );
     let mut reader = Reader::default();
     assert_eq!(
         reader.feed(b"GET / HTTP/1.1\r\nHost: a\r\n"),
-        Progress::More
+        Progress::More,
+        "given the bytes as they arrive, the reader asks for more"
     );
 }
 

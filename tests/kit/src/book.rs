@@ -7,7 +7,9 @@
 //! them, so no count or list of steps on a page is typed by hand: a step
 //! added to the registry changes the pinned file, and the pages with it.
 
-use companion::registry::{page_listing, Kind, Outcome, Step, Track, FILE_DIFFERENCES, STEPS};
+use companion::registry::{
+    page_listing, BookFileHas, Kind, Outcome, Step, Track, FILE_DIFFERENCES, STEPS,
+};
 
 /// Every track, in the registry's order.
 pub const TRACKS: [Track; 5] = [
@@ -28,11 +30,21 @@ pub fn registry_facts() -> String {
     section("failing-count", number(failing));
     section("failing-by-track", by_track);
     section("tracks", tracks());
-    let mut differing: Vec<&Step> = FILE_DIFFERENCES.iter().map(|d| find(d.step)).collect();
-    differing.sort_by_key(|s| s.index());
-    let differing: Vec<String> = differing.into_iter().map(link).collect();
-    section("file-differences-count", number(differing.len()));
-    section("file-differences", and_list(&differing));
+    section("file-differences-count", number(FILE_DIFFERENCES.len()));
+    // Where the book's file runs ahead of its text (it has a later step's
+    // `main`), and where it keeps older code than the text has by then.
+    let of = |ahead: bool| {
+        let mut steps: Vec<&Step> = FILE_DIFFERENCES
+            .iter()
+            .filter(|d| matches!(d.book_has, BookFileHas::MainOf(_)) == ahead)
+            .map(|d| find(d.step))
+            .collect();
+        steps.sort_by_key(|s| s.index());
+        let steps: Vec<String> = steps.into_iter().map(link).collect();
+        and_list(&steps)
+    };
+    section("file-differences-ahead", of(true));
+    section("file-differences-older", of(false));
     let print_differing = FILE_DIFFERENCES
         .iter()
         .filter(|d| find(d.step).track == Track::Print2021)
