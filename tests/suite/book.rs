@@ -70,6 +70,29 @@ fn every_step_has_a_page_listed_in_the_summary() {
     }
 }
 
+/// A part title of the summary heads pages: two titles in a row would
+/// leave the first one empty in the book's sidebar.
+#[test]
+fn every_part_title_of_the_summary_heads_at_least_one_page() {
+    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).unwrap();
+    let lines: Vec<&str> = summary
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("# Summary"))
+        .collect();
+    for pair in lines.windows(2) {
+        assert!(
+            !(pair[0].starts_with("# ") && pair[1].starts_with("# ")),
+            "SUMMARY.md: the part {:?} has no pages before {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    assert!(
+        !lines.last().is_some_and(|l| l.starts_with("# ")),
+        "SUMMARY.md ends with a part title"
+    );
+}
+
 #[test]
 fn every_include_points_at_an_existing_file_and_range() {
     let mut count = 0;
