@@ -200,7 +200,10 @@ impl Mix {
 
 /// How long each load runs, and at how many clients.
 pub struct Plan {
+    /// The clients of the `GET /` mix.
     pub clients: &'static [u32],
+    /// The clients of the `/sleep` mix, whose loads are the longest.
+    pub sleep_clients: &'static [u32],
     pub page: Duration,
     pub with_sleep: Duration,
     /// The numbers of slow clients held while oha loads `GET /` with
@@ -208,35 +211,40 @@ pub struct Plan {
     pub slow_clients: &'static [u32],
     pub slow_load_clients: u32,
     pub slow: Duration,
-    /// How many times the target loads are run again, after the plan, to
-    /// report their figures as min, median and max (none in a quick run).
-    pub target_runs: usize,
+    /// How many times the whole plan is run, one run after the other, so
+    /// that every load of every server is measured that many times, its
+    /// runs spread over the whole benchmark (a machine's slow minute falls
+    /// on every server alike); every figure is then reported as the median
+    /// of the runs, with their range.
+    pub runs: usize,
 }
 
 const FULL: Plan = Plan {
-    clients: &[1, 4, 16, 64],
+    clients: &[1, 16, 64],
+    sleep_clients: &[64],
     page: Duration::from_secs(2),
     with_sleep: Duration::from_secs(7),
-    slow_clients: &[0, 4, 64, 1000],
+    slow_clients: &[4, 64, 1000],
     slow_load_clients: 64,
     slow: Duration::from_secs(3),
-    target_runs: 5,
+    runs: 5,
 };
 
 const QUICK: Plan = Plan {
     clients: &[16],
+    sleep_clients: &[16],
     page: Duration::from_millis(500),
     with_sleep: Duration::from_secs(1),
     slow_clients: &[64],
     slow_load_clients: 16,
     slow: Duration::from_millis(500),
-    target_runs: 0,
+    runs: 1,
 };
 
 /// The servers the targets are set for, and the loads they are measured
 /// on: the sleep mix at 64 clients, and `GET /` at 64 clients with 64 slow
 /// clients held; hyper, which every ratio is to, and the pools beside them.
-const TARGET_SERVERS: &[&str] = &[
+pub const TARGET_SERVERS: &[&str] = &[
     CEILING,
     "beyond-08-async-single-threaded",
     "beyond-09-async-multithreaded",
@@ -253,6 +261,8 @@ const NO_SLOW_CLIENTS: &[&str] = &["listing-20-10"];
 /// One load on one server, and what it measured.
 #[derive(Clone, Debug)]
 pub struct Row {
+    /// Which run of the plan it was measured in, from 0.
+    pub run: usize,
     pub mix: Mix,
     pub clients: u32,
     pub server: Contender,
@@ -367,13 +377,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
         },
         keep_alive: server.keeps_connections(),
     };
-    let run_one = |server: &Contender, mix: Mix, clients: u32| -> anyhow::Result<Row> {
+    let run_one = |run: usize, server: &Contender, mix: Mix, clients: u32| -> anyhow::Result<Row> {
         eprint!(
             "bench: {:<width$} {:<26} {clients:>2} clients ... ",
             server.name,
             mix.name()
         );
         let row = measure(
+            run,
             server,
             mix,
             &load_of(server, mix, clients),
@@ -390,51 +401,38 @@ fn run(args: &Args) -> anyhow::Result<()> {
         );
         Ok(row)
     };
-    let mixes = [Mix::Page, Mix::WithSleep]
-        .into_iter()
-        .chain(plan.slow_clients.iter().map(|&k| Mix::SlowClients(k)));
-    for mix in mixes {
-        for server in &servers {
-            // What the two hyper variants measure is a cost of the page
-            // mix; with /sleep or slow clients they would only repeat hyper.
-            if mix != Mix::Page && server.name.starts_with("hyper-") {
-                continue;
-            }
-            if mix.slow() && NO_SLOW_CLIENTS.contains(&server.name.as_str()) {
-                continue;
-            }
-            let clients: &[u32] = if mix.slow() {
-                &[plan.slow_load_clients]
-            } else {
-                plan.clients
-            };
-            for &clients in clients {
-                rows.push(run_one(server, mix, clients)?);
-            }
-        }
-    }
-    // The targets' loads, again and again: their figures as min, median
-    // and max over the runs, each run's ratios to hyper in that run.
-    let mut target_rows = Vec::new();
-    for run in 0..plan.target_runs {
-        eprintln!(
-            "bench: the targets' loads, run {} of {}",
-            run + 1,
-            plan.target_runs
-        );
-        for server in servers
-            .iter()
-            .filter(|s| TARGET_SERVERS.contains(&s.name.as_str()))
-        {
-            for mix in [Mix::WithSleep, Mix::SlowClients(64)] {
-                target_rows.push((run, run_one(server, mix, 64)?));
+    let mut costs = Vec::new();
+    for run in 0..plan.runs {
+        eprintln!("bench: run {} of {}", run + 1, plan.runs);
+        let mixes = [Mix::Page, Mix::WithSleep]
+            .into_iter()
+            .chain(plan.slow_clients.iter().map(|&k| Mix::SlowClients(k)));
+        for mix in mixes {
+            for server in &servers {
+                // What the two hyper variants measure is a cost of the page
+                // mix; with /sleep or slow clients they would only repeat
+                // hyper.
+                if mix != Mix::Page && server.name.starts_with("hyper-") {
+                    continue;
+                }
+                if mix.slow() && NO_SLOW_CLIENTS.contains(&server.name.as_str()) {
+                    continue;
+                }
+                let clients: &[u32] = match mix {
+                    Mix::Page => plan.clients,
+                    Mix::WithSleep => plan.sleep_clients,
+                    Mix::SlowClients(_) => &[plan.slow_load_clients],
+                };
+                for &clients in clients {
+                    rows.push(run_one(run, server, mix, clients)?);
+                }
             }
         }
+        eprintln!("bench: measuring what a file read, a thread and a pool's hand-over cost");
+        costs.push(costs::measure(root)?);
     }
-    eprintln!("bench: measuring what a file read, a thread and a pool's hand-over cost");
-    let costs = costs::measure(root)?;
     let machine = report::Machine::describe(&oha, started.elapsed());
-    let table = report::write(&rows, &target_rows, &costs, &machine, &plan, &out)?;
+    let table = report::write(&rows, &costs, &machine, &plan, &out)?;
     println!("{table}");
     eprintln!(
         "bench: done in {:.0} s; results in {}",
@@ -480,6 +478,7 @@ fn build(servers: &[Contender], root: &Path) -> anyhow::Result<()> {
 
 /// Start `server`, put `load` on it, watch its threads and memory, stop it.
 fn measure(
+    run: usize,
     server: &Contender,
     mix: Mix,
     load: &load::Load,
@@ -527,6 +526,7 @@ fn measure(
     // request oha abandons at the deadline panics it) has done its work.
     running.finish();
     Ok(Row {
+        run,
         mix,
         clients: load.clients,
         server: server.clone(),

@@ -11,7 +11,7 @@ use companion::check::thousands;
 use plotters::prelude::*;
 
 use crate::costs::Costs;
-use crate::{Mix, Plan, Row, CEILING};
+use crate::{Mix, Plan, Row, CEILING, TARGET_SERVERS};
 
 /// Where and when the run was made.
 pub struct Machine {
@@ -35,10 +35,12 @@ impl Machine {
     }
 }
 
-/// The figure hyper measured in the same mix at the same number of clients.
+/// The figure hyper measured in the same run, in the same mix at the same
+/// number of clients.
 fn ceiling_of<'a>(rows: &'a [Row], row: &Row) -> Option<&'a Row> {
-    rows.iter()
-        .find(|r| r.mix == row.mix && r.clients == row.clients && r.server.name == CEILING)
+    rows.iter().find(|r| {
+        r.run == row.run && r.mix == row.mix && r.clients == row.clients && r.server.name == CEILING
+    })
 }
 
 fn ratio(value: f64, ceiling: Option<f64>) -> f64 {
@@ -48,37 +50,117 @@ fn ratio(value: f64, ceiling: Option<f64>) -> f64 {
     }
 }
 
-/// Write the three files into `out`; return the Markdown table. `targets`
-/// are the target loads run again, each with its run's number.
+/// A figure over the runs: its median, and the lowest and highest run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// The spread of some values (those that are numbers); all three NaN
+    /// when there are none. The median of an even count is the lower
+    /// middle value, a figure some run measured.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Spread {
+        let mut values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        values.sort_by(f64::total_cmp);
+        match values.len() {
+            0 => Spread {
+                median: f64::NAN,
+                min: f64::NAN,
+                max: f64::NAN,
+            },
+            n => Spread {
+                median: values[(n - 1) / 2],
+                min: values[0],
+                max: values[n - 1],
+            },
+        }
+    }
+
+    fn single(&self) -> bool {
+        self.min == self.max
+    }
+}
+
+/// `13,111 [12,070–13,902]`: a rate (or, with `decimals`, a time) and its
+/// range over the runs; the figure alone after a single run.
+fn figure(spread: Spread, decimals: usize) -> String {
+    if spread.median.is_nan() {
+        return "–".into();
+    }
+    let one = |v: f64| {
+        if decimals == 0 {
+            thousands(v.round() as u64)
+        } else {
+            format!("{v:.decimals$}")
+        }
+    };
+    if spread.single() {
+        one(spread.median)
+    } else {
+        format!(
+            "{} [{}–{}]",
+            one(spread.median),
+            one(spread.min),
+            one(spread.max)
+        )
+    }
+}
+
+/// `1.26× [1.10–1.40×]`: a ratio and its range over the runs.
+fn ratio_figure(spread: Spread) -> String {
+    if spread.median.is_nan() {
+        return "–".into();
+    }
+    if spread.single() {
+        times(spread.median)
+    } else {
+        format!(
+            "{} [{}–{}]",
+            times(spread.median),
+            number(spread.min),
+            times(spread.max)
+        )
+    }
+}
+
+/// A ratio as `times` writes it, without its `×`.
+fn number(ratio: f64) -> String {
+    times(ratio).trim_end_matches('×').to_string()
+}
+
+fn times(ratio: f64) -> String {
+    if ratio >= 10.0 {
+        format!("{ratio:.0}×")
+    } else if ratio >= 0.095 {
+        format!("{ratio:.2}×")
+    } else {
+        format!("{ratio:.3}×")
+    }
+}
+
+/// Write the three files into `out`; return the Markdown table. `rows`
+/// holds every run's loads; `costs` each run's costs.
 pub fn write(
     rows: &[Row],
-    targets: &[(usize, Row)],
-    costs: &Costs,
+    costs: &[Costs],
     machine: &Machine,
     plan: &Plan,
     out: &Path,
 ) -> anyhow::Result<String> {
-    let mut csv = csv(rows, "plan");
-    for run in 0..plan.target_runs {
-        let of_run: Vec<Row> = targets
-            .iter()
-            .filter(|(r, _)| *r == run)
-            .map(|(_, row)| row.clone())
-            .collect();
-        let more = self::csv(&of_run, &format!("target run {}", run + 1));
-        csv.push_str(more.split_once('\n').map_or("", |(_, rows)| rows));
-    }
-    std::fs::write(out.join("results.csv"), csv).context("could not write results.csv")?;
-    let mut table = markdown(rows, machine);
+    std::fs::write(out.join("results.csv"), csv(rows)).context("could not write results.csv")?;
+    let mut table = markdown(rows, machine, plan);
     table.push_str(&slow_clients(rows));
-    table.push_str(&targets_table(targets, plan));
+    table.push_str(&targets_table(rows, plan));
     table.push_str(&why(rows, costs, plan));
     std::fs::write(out.join("results.md"), &table).context("could not write results.md")?;
     plot(rows, &out.join("results.svg"))?;
     Ok(table)
 }
 
-fn csv(rows: &[Row], run: &str) -> String {
+fn csv(rows: &[Row]) -> String {
     let mut csv = String::from(
         "run,mix,clients,server,requests_per_sec,requests_per_sec_vs_hyper,\
          good_per_sec,good_per_sec_vs_hyper,\
@@ -91,7 +173,8 @@ fn csv(rows: &[Row], run: &str) -> String {
         let rss = row.peak_rss_kib.map(|k| k as f64);
         let _ = writeln!(
             csv,
-            "{run},{},{},{},{:.1},{:.4},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{},{},{}",
+            "{},{},{},{},{:.1},{:.4},{:.1},{:.4},{:.3},{:.4},{:.3},{:.4},{},{},{},{},{},{},{}",
+            row.run + 1,
             row.mix.name(),
             row.clients,
             row.server.name,
@@ -121,84 +204,104 @@ fn csv(rows: &[Row], run: &str) -> String {
     csv
 }
 
-/// `1,234 (0.93×)`: a figure and its ratio to hyper's.
-fn with_ratio(value: f64, ratio: f64, decimals: usize) -> String {
-    if value.is_nan() {
-        return "–".into();
+/// One load (a server, in a mix, at a number of clients) over the runs.
+struct Load<'a> {
+    runs: Vec<&'a Row>,
+}
+
+impl<'a> Load<'a> {
+    fn first(&self) -> &'a Row {
+        self.runs[0]
     }
-    let value = if decimals == 0 {
-        thousands(value.round() as u64)
+
+    /// A figure of each run, over the runs.
+    fn spread(&self, figure: impl Fn(&Row) -> f64) -> Spread {
+        Spread::of(self.runs.iter().map(|r| figure(r)))
+    }
+
+    /// A figure of each run as a ratio to hyper's in the same run.
+    fn ratio(&self, rows: &[Row], figure: impl Fn(&Row) -> f64) -> Spread {
+        Spread::of(
+            self.runs
+                .iter()
+                .map(|r| ratio(figure(r), ceiling_of(rows, r).map(&figure))),
+        )
+    }
+
+    fn most<T: Ord + Copy>(&self, figure: impl Fn(&Row) -> Option<T>) -> Option<T> {
+        self.runs.iter().filter_map(|r| figure(r)).max()
+    }
+}
+
+/// The loads of `rows` that `keep` keeps, in the order of their first run.
+fn loads(rows: &[Row], keep: impl Fn(&Row) -> bool) -> Vec<Load<'_>> {
+    let mut out: Vec<Load> = Vec::new();
+    for row in rows.iter().filter(|r| keep(r)) {
+        match out.iter_mut().find(|l| {
+            let f = l.first();
+            f.mix == row.mix && f.clients == row.clients && f.server.name == row.server.name
+        }) {
+            Some(load) => load.runs.push(row),
+            None => out.push(Load { runs: vec![row] }),
+        }
+    }
+    out
+}
+
+fn rps(row: &Row) -> f64 {
+    row.measured.requests_per_sec
+}
+
+fn good(row: &Row) -> f64 {
+    row.measured.good_per_sec
+}
+
+fn markdown(rows: &[Row], machine: &Machine, plan: &Plan) -> String {
+    let runs = if plan.runs == 1 {
+        "The plan was run once: each figure is that run's, and each ratio is to hyper's \
+         figure in the same mix at the same number of clients."
+            .to_string()
     } else {
-        format!("{value:.decimals$}")
+        format!(
+            "The whole plan was run {} times, one run after the other, so that each load \
+             of each server was measured {} times, spread over the benchmark. Each figure \
+             is the median of those runs, with the lowest and the highest in brackets; each \
+             ratio is to hyper's figure in the same run, in the same mix at the same number \
+             of clients. Two servers differ only where their ranges do not overlap.",
+            plan.runs, plan.runs
+        )
     };
-    if ratio.is_nan() {
-        value
-    } else {
-        format!("{value} ({})", times(ratio))
-    }
-}
-
-fn times(ratio: f64) -> String {
-    if ratio >= 10.0 {
-        format!("{ratio:.0}×")
-    } else if ratio >= 0.095 {
-        format!("{ratio:.2}×")
-    } else {
-        format!("{ratio:.3}×")
-    }
-}
-
-fn markdown(rows: &[Row], machine: &Machine) -> String {
     let mut md = format!(
-        "Measured {}.\n\nEvery ratio is to hyper's figure in the same mix at the same \
-         number of clients, measured in the same run. Latencies are those of the \
-         requests answered: those still waiting when the time was up are in no \
-         figure (the CSV counts them).\n",
+        "Measured {}.\n\n{runs} Latencies are those of the requests answered: those still \
+         waiting when the time was up are in no figure (the CSV counts them, run by run).\n",
         machine.line
     );
     for mix in [Mix::Page, Mix::WithSleep] {
         let _ = write!(
             md,
-            "\n**{}**\n\n| server | clients | requests/s (× hyper) | median ms (× hyper) \
-             | p99 ms (× hyper) | errors | peak threads | peak memory MiB |\n\
-             |---|--:|--:|--:|--:|--:|--:|--:|\n",
+            "\n**{}**\n\n| server | clients | requests/s | × hyper | median ms | p99 ms \
+             | errors | peak threads | peak memory MiB |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
             match mix {
                 Mix::Page => "Only `GET /`",
-                _ =>
-                    "`GET /`, and `GET /sleep` one time in twenty, drawn at random (with \
-                     one or four clients, a run sees only a few `/sleep`s, so those rows \
-                     vary from run to run)",
+                _ => "`GET /`, and `GET /sleep` one time in twenty, drawn at random",
             }
         );
-        for row in rows.iter().filter(|r| r.mix == mix) {
-            let ceiling = ceiling_of(rows, row);
-            let m = &row.measured;
+        for load in loads(rows, |r| r.mix == mix) {
+            let row = load.first();
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.server.name,
                 row.clients,
-                with_ratio(
-                    m.requests_per_sec,
-                    ratio(
-                        m.requests_per_sec,
-                        ceiling.map(|c| c.measured.requests_per_sec)
-                    ),
-                    0
-                ),
-                with_ratio(
-                    m.p50_ms,
-                    ratio(m.p50_ms, ceiling.map(|c| c.measured.p50_ms)),
-                    2
-                ),
-                with_ratio(
-                    m.p99_ms,
-                    ratio(m.p99_ms, ceiling.map(|c| c.measured.p99_ms)),
-                    2
-                ),
-                m.errors,
-                row.peak_threads.map_or("–".into(), |n| n.to_string()),
-                row.peak_rss_kib
+                figure(load.spread(rps), 0),
+                ratio_figure(load.ratio(rows, rps)),
+                figure(load.spread(|r| r.measured.p50_ms), 2),
+                figure(load.spread(|r| r.measured.p99_ms), 2),
+                load.most(|r| Some(r.measured.errors)).unwrap_or(0),
+                load.most(|r| r.peak_threads)
+                    .map_or("–".into(), |n| n.to_string()),
+                load.most(|r| r.peak_rss_kib)
                     .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
             );
         }
@@ -209,157 +312,139 @@ fn markdown(rows: &[Row], machine: &Machine) -> String {
 /// The table of the loads with slow clients: good requests/s and p99 of
 /// `GET /` while so many slow clients each hold half a request.
 fn slow_clients(rows: &[Row]) -> String {
-    let slow: Vec<&Row> = rows.iter().filter(|r| r.mix.slow()).collect();
+    let slow = loads(rows, |r| r.mix.slow());
     let Some(first) = slow.first() else {
         return String::new();
     };
     let mut md = format!(
-        "\n**`GET /` at {} clients while slow clients each hold half a request** (good \
-         requests are those answered with 200; listing 20-10 is left out: its one thread \
-         reads the first half request for good)\n\n| server | slow clients | good \
-         requests/s (× hyper) | p99 ms (× hyper) | errors | peak threads | peak memory \
-         MiB |\n|---|--:|--:|--:|--:|--:|--:|\n",
-        first.clients
+        "\n**`GET /` at {} clients while slow clients each hold half a request** (opened \
+         once at the start of the load and held through it; good requests are those \
+         answered with 200; listing 20-10 is left out: its one thread reads the first \
+         half request for good)\n\n| server | slow clients | good requests/s | × hyper \
+         | p99 ms | errors | peak threads | peak memory MiB |\n\
+         |---|--:|--:|--:|--:|--:|--:|--:|\n",
+        first.first().clients
     );
-    for row in slow {
-        let ceiling = ceiling_of(rows, row);
-        let m = &row.measured;
+    for load in &slow {
+        let row = load.first();
+        let held = load.runs.iter().filter_map(|r| r.slow_held).min();
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             row.server.name,
-            match (row.mix, row.slow_held) {
+            match (row.mix, held) {
                 (Mix::SlowClients(k), Some(held)) if held < k => format!("{held} of {k}"),
                 (Mix::SlowClients(k), _) => k.to_string(),
                 _ => String::new(),
             },
-            with_ratio(
-                m.good_per_sec,
-                ratio(m.good_per_sec, ceiling.map(|c| c.measured.good_per_sec)),
-                0
-            ),
-            with_ratio(
-                m.p99_ms,
-                ratio(m.p99_ms, ceiling.map(|c| c.measured.p99_ms)),
-                2
-            ),
-            m.errors,
-            row.peak_threads.map_or("–".into(), |n| n.to_string()),
-            row.peak_rss_kib
+            figure(load.spread(good), 0),
+            ratio_figure(load.ratio(rows, good)),
+            figure(load.spread(|r| r.measured.p99_ms), 2),
+            load.most(|r| Some(r.measured.errors)).unwrap_or(0),
+            load.most(|r| r.peak_threads)
+                .map_or("–".into(), |n| n.to_string()),
+            load.most(|r| r.peak_rss_kib)
                 .map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
         );
     }
     md
 }
 
-/// `min / median / max` of some ratios.
-fn spread(mut ratios: Vec<f64>) -> String {
-    ratios.retain(|r| r.is_finite());
-    if ratios.is_empty() {
-        return "–".into();
-    }
-    ratios.sort_by(f64::total_cmp);
-    format!(
-        "{} / {} / {}",
-        times(ratios[0]),
-        times(ratios[(ratios.len() - 1) / 2]),
-        times(ratios[ratios.len() - 1])
-    )
-}
-
-/// The targets: each server's figure as a ratio to hyper's in the same run,
-/// over the runs of the target loads.
-fn targets_table(targets: &[(usize, Row)], plan: &Plan) -> String {
-    if targets.is_empty() {
-        return String::new();
-    }
-    let runs = plan.target_runs;
-    let ratios = |server: &str, mix: Mix, good: bool, p99: bool| -> Vec<f64> {
-        (0..runs)
-            .filter_map(|run| {
-                let of = |name: &str| {
-                    targets
-                        .iter()
-                        .find(|(r, row)| *r == run && row.mix == mix && row.server.name == name)
-                        .map(|(_, row)| &row.measured)
-                };
-                let (mine, hyper) = (of(server)?, of(CEILING)?);
-                let pick = |m: &crate::load::Measured| match (good, p99) {
-                    (_, true) => m.p99_ms,
-                    (true, _) => m.good_per_sec,
-                    _ => m.requests_per_sec,
-                };
-                Some(ratio(pick(mine), Some(pick(hyper))))
-            })
-            .collect()
+/// The targets: each target server's figure as a ratio to hyper's in the
+/// same run, over the runs, in the two loads the targets are set on.
+fn targets_table(rows: &[Row], plan: &Plan) -> String {
+    let at = |server: &str, mix: Mix| {
+        loads(rows, |r| {
+            r.mix == mix && r.clients == 64 && r.server.name == server
+        })
+        .into_iter()
+        .next()
     };
-    let mut servers: Vec<&str> = Vec::new();
-    for (_, row) in targets {
-        if row.server.name != CEILING && !servers.contains(&row.server.name.as_str()) {
-            servers.push(&row.server.name);
-        }
-    }
     let mut md = format!(
-        "\n**The targets, over {runs} runs** (each run's figure as a ratio to hyper's in \
-         that run; min / median / max)\n\n| server | sleep mix, 64 clients: requests/s \
+        "\n**The targets, over {} runs** (each run's figure as a ratio to hyper's in that \
+         run: median [lowest–highest])\n\n| server | sleep mix, 64 clients: requests/s \
          × hyper | p99 × hyper | 64 slow clients: good requests/s × hyper | p99 × hyper \
-         |\n|---|--:|--:|--:|--:|\n"
+         |\n|---|--:|--:|--:|--:|\n",
+        plan.runs
     );
-    for server in servers {
+    let mut any = false;
+    for server in TARGET_SERVERS.iter().filter(|s| **s != CEILING) {
+        let (Some(sleep), Some(slow)) =
+            (at(server, Mix::WithSleep), at(server, Mix::SlowClients(64)))
+        else {
+            continue;
+        };
+        any = true;
         let _ = writeln!(
             md,
             "| {server} | {} | {} | {} | {} |",
-            spread(ratios(server, Mix::WithSleep, false, false)),
-            spread(ratios(server, Mix::WithSleep, false, true)),
-            spread(ratios(server, Mix::SlowClients(64), true, false)),
-            spread(ratios(server, Mix::SlowClients(64), true, true)),
+            ratio_figure(sleep.ratio(rows, rps)),
+            ratio_figure(sleep.ratio(rows, |r| r.measured.p99_ms)),
+            ratio_figure(slow.ratio(rows, good)),
+            ratio_figure(slow.ratio(rows, |r| r.measured.p99_ms)),
         );
     }
-    md
+    if any {
+        md
+    } else {
+        String::new()
+    }
 }
 
-/// The row of `server` (a name or the start of one) in `mix` at `clients`.
-fn find<'a>(rows: &'a [Row], server: &str, mix: Mix, clients: u32) -> Option<&'a Row> {
-    rows.iter().find(|r| {
+/// The load of `server` (a name or the start of one) in `mix` at
+/// `clients`, over the runs.
+fn find<'a>(rows: &'a [Row], server: &str, mix: Mix, clients: u32) -> Option<Load<'a>> {
+    loads(rows, |r| {
         r.mix == mix
             && r.clients == clients
             && (r.server.name == server || r.server.name.starts_with(&format!("{server}-")))
     })
+    .into_iter()
+    .next()
 }
 
-fn rps(row: &Row) -> f64 {
-    row.measured.requests_per_sec
+/// `a`'s figure as a ratio to `b`'s in the same run, over the runs.
+fn versus(a: &Load, b: &Load, figure: impl Fn(&Row) -> f64) -> Spread {
+    Spread::of(a.runs.iter().filter_map(|x| {
+        let y = b.runs.iter().find(|y| y.run == x.run)?;
+        Some(ratio(figure(x), Some(figure(y))))
+    }))
 }
 
 /// Where the time goes: each cost the page names, with what measured it,
 /// at the most clients of the run. A part whose servers were not loaded is
 /// left out.
-fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
+fn why(rows: &[Row], costs: &[Costs], plan: &Plan) -> String {
     let n = plan.clients.iter().copied().max().unwrap_or(1);
     let page = |server| find(rows, server, Mix::Page, n);
-    let slow = |server| find(rows, server, Mix::WithSleep, n);
+    let slow_n = plan.sleep_clients.iter().copied().max().unwrap_or(1);
+    let slow = |server| find(rows, server, Mix::WithSleep, slow_n);
+    let cost = |f: fn(&Costs) -> f64| Spread::of(costs.iter().map(f));
     let mut md = format!(
         "\n**What each cost measured** (the loads at {n} clients, and costs measured \
-         on their own in the benchmark's process)\n\n"
+         on their own in the benchmark's process, once in each run; medians \
+         [lowest–highest])\n\n"
     );
     if let (Some(kept), Some(hyper)) = (page("hyper-keep-alive"), page(CEILING)) {
         let _ = writeln!(
             md,
             "- A new connection per request: hyper answers {} as many requests when \
              oha keeps its connections open ({} against {} requests/s).",
-            times(rps(kept) / rps(hyper)),
-            thousands(rps(kept).round() as u64),
-            thousands(rps(hyper).round() as u64),
+            ratio_figure(versus(&kept, &hyper, rps)),
+            figure(kept.spread(rps), 0),
+            figure(hyper.spread(rps), 0),
         );
     }
     if let Some(pool) = page("listing-20-20") {
-        let per_request = 1e6 / rps(pool);
+        let per_request = pool.spread(|r| 1e6 / rps(r));
+        let read = cost(|c| c.read_file_us);
         let _ = writeln!(
             md,
-            "- A file read per request: reading hello.html takes {:.1} µs; listing 20-20 \
-             serves a request every {per_request:.1} µs, so the read is {:.0}% of that.",
-            costs.read_file_us,
-            100.0 * costs.read_file_us / per_request,
+            "- A file read per request: reading hello.html takes {} µs; listing 20-20 \
+             serves a request every {} µs, so the read is about {:.0}% of that.",
+            figure(read, 1),
+            figure(per_request, 1),
+            100.0 * read.median / per_request.median,
         );
     }
     if let (Some(cached), Some(hyper)) = (page("hyper-cached"), page(CEILING)) {
@@ -368,41 +453,48 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
             "- hyper reads the file through tokio's blocking threads ({} threads at \
              its peak, against {} when it reads the file once): with the file read \
              once at the start it answers {} as many requests.",
-            hyper.peak_threads.map_or("–".into(), |t| t.to_string()),
-            cached.peak_threads.map_or("–".into(), |t| t.to_string()),
-            times(rps(cached) / rps(hyper)),
+            hyper
+                .most(|r| r.peak_threads)
+                .map_or("–".into(), |t| t.to_string()),
+            cached
+                .most(|r| r.peak_threads)
+                .map_or("–".into(), |t| t.to_string()),
+            ratio_figure(versus(&cached, &hyper, rps)),
         );
     }
     let _ = write!(
         md,
-        "- The mutex around the receiver: a flood of empty jobs through a pool of four \
-         built as the chapter builds it costs {:.2} µs a job; through rayon's pool of \
-         four, {:.2} µs. One job at a time, each waited for (a worker must be woken, \
-         as for each request of a server that is not flooded): {:.1} µs through the \
-         chapter's pool, {:.1} µs through rayon's.",
-        costs.chapter_pool_us,
-        costs.rayon_pool_us,
-        costs.chapter_pool_wake_us,
-        costs.rayon_pool_wake_us,
+        "- The mutex around the receiver: a flood of empty jobs through the pool of \
+         beyond-02 (the chapter's design, one channel with its receiver behind a mutex, \
+         without the chapter's printing) costs {} µs a job; through rayon's pool of \
+         four, {} µs. One job at a time, each waited for (a worker must be woken, as \
+         for each request of a server that is not flooded): {} µs through beyond-02's \
+         pool, {} µs through rayon's.",
+        figure(cost(|c| c.chapter_pool_us), 2),
+        figure(cost(|c| c.rayon_pool_us), 2),
+        figure(cost(|c| c.chapter_pool_wake_us), 1),
+        figure(cost(|c| c.rayon_pool_wake_us), 1),
     );
     if let (Some(ours), Some(rayon)) = (page("beyond-04"), page("beyond-06")) {
         let _ = write!(
             md,
             " One server on the two pools: beyond-06 (rayon's) answers {} as many \
-             requests as beyond-04 (the chapter's).",
-            times(rps(rayon) / rps(ours)),
+             requests as beyond-04 (beyond-02's).",
+            ratio_figure(versus(&rayon, &ours, rps)),
         );
     }
     md.push('\n');
     if let (Some(threads), Some(one)) = (page("listing-20-11"), page("listing-20-10")) {
         let _ = writeln!(
             md,
-            "- A thread per connection: starting a thread and ending it takes {:.1} µs; \
+            "- A thread per connection: starting a thread and ending it takes {} µs; \
              listing 20-11 answers {} as many requests as the one thread of listing \
              20-10, with up to {} threads.",
-            costs.spawn_thread_us,
-            times(rps(threads) / rps(one)),
-            threads.peak_threads.map_or("–".into(), |t| t.to_string()),
+            figure(cost(|c| c.spawn_thread_us), 1),
+            ratio_figure(versus(&threads, &one, rps)),
+            threads
+                .most(|r| r.peak_threads)
+                .map_or("–".into(), |t| t.to_string()),
         );
     }
     // A worker that takes a /sleep is gone for 5 s and, on average, takes
@@ -416,16 +508,18 @@ fn why(rows: &[Row], costs: &Costs, plan: &Plan) -> String {
             "- Four workers behind one slow request: with one request in twenty a \
              `/sleep`, each worker is held 5 s for every twenty requests, so in a \
              {t:.0}-s run a pool of four answers about {:.0} requests/s and one thread \
-             about {:.0}, however many clients ask. Measured: listing 20-20 {:.0}, \
-             listing 20-10 {:.0}",
+             about {:.0}, however many clients ask. Measured at {slow_n} clients: \
+             listing 20-20 {}, listing 20-10 {}",
             expected(4.0),
             expected(1.0),
-            rps(pool),
-            rps(one),
+            figure(pool.spread(rps), 0),
+            figure(one.spread(rps), 0),
         );
         let others: Vec<String> = [("listing-20-11", "listing 20-11"), (CEILING, "hyper")]
             .iter()
-            .filter_map(|(server, name)| slow(server).map(|row| format!("{name} {:.0}", rps(row))))
+            .filter_map(|(server, name)| {
+                slow(server).map(|load| format!("{name} {}", figure(load.spread(rps), 0)))
+            })
             .collect();
         if others.is_empty() {
             md.push_str(".\n");
@@ -569,21 +663,23 @@ fn plot(rows: &[Row], path: &Path) -> anyhow::Result<()> {
 /// A point of the plot: a server, its x value, its ratio to hyper.
 type Point = (String, u32, f64);
 
-/// The rows `x` gives an x value for, as (server, x, ratio to hyper's
-/// requests per second, or good requests per second where `good`).
+/// The loads `x` gives an x value for, as (server, x, the median over the
+/// runs of its ratio to hyper's requests per second, or good requests per
+/// second where `good`).
 fn points(rows: &[Row], x: impl Fn(&Row) -> Option<u32>, good: bool) -> Vec<Point> {
-    rows.iter()
-        .filter_map(|r| {
-            let x = x(r)?;
-            let value = |m: &crate::load::Measured| {
-                if good {
-                    m.good_per_sec
-                } else {
-                    m.requests_per_sec
-                }
-            };
-            let ceiling = ceiling_of(rows, r).map(|c| value(&c.measured));
-            Some((r.server.name.clone(), x, ratio(value(&r.measured), ceiling)))
+    let value = move |r: &Row| {
+        if good {
+            r.measured.good_per_sec
+        } else {
+            r.measured.requests_per_sec
+        }
+    };
+    loads(rows, |r| x(r).is_some())
+        .into_iter()
+        .filter_map(|load| {
+            let row = load.first();
+            let x = x(row)?;
+            Some((row.server.name.clone(), x, load.ratio(rows, value).median))
         })
         .filter(|(_, _, q)| q.is_finite() && *q > 0.0)
         .collect()
@@ -621,9 +717,20 @@ mod tests {
         assert_eq!(thousands(14_532), "14,532");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(with_ratio(14_532.4, 0.934, 0), "14,532 (0.93×)");
-        assert_eq!(with_ratio(0.2351, 12.3, 2), "0.24 (12×)");
-        assert_eq!(with_ratio(3.0, 0.0123, 0), "3 (0.012×)");
-        assert_eq!(with_ratio(f64::NAN, 1.0, 2), "–");
+        let spread = Spread::of([13_902.4, 12_070.0, 13_111.2, f64::NAN, 12_900.0, 13_500.0]);
+        assert_eq!(figure(spread, 0), "13,111 [12,070–13,902]");
+        assert_eq!(
+            ratio_figure(Spread::of([1.26, 1.1, 1.4])),
+            "1.26× [1.10–1.40×]"
+        );
+        assert_eq!(ratio_figure(Spread::of([0.0123])), "0.012×");
+        assert_eq!(figure(Spread::of([0.2351]), 2), "0.24");
+        assert_eq!(figure(Spread::of([]), 2), "–");
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_a_run_s_own_figure() {
+        let spread = Spread::of([4.0, 1.0, 3.0, 2.0]);
+        assert_eq!((spread.median, spread.min, spread.max), (2.0, 1.0, 4.0));
     }
 }

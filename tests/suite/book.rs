@@ -220,57 +220,71 @@ fn code_and_output_blocks_on_step_pages_are_includes_only() {
 }
 
 /// The page on the benchmark quotes figures of the run committed beside it
-/// (`book/src/bench/`): each request rate (`24,511`), each time in µs and
-/// each ratio (`3.07 times`, written `3.07×` in the results) it quotes is in
-/// that run's `results.md`, so a refreshed run cannot leave the prose
-/// quoting the old one unnoticed.
+/// (`book/src/bench/`), and only as that run gives them: the median of its
+/// runs with their range, `13,111 [12,070–13,902]`, `1.26× [1.10–1.40×]`,
+/// `4.1 [3.9–4.5] µs`, each written so in that run's `results.md`, so that
+/// a refreshed run cannot leave the prose quoting the old one unnoticed. A
+/// figure without its range is refused, and so is a sentence that calls one
+/// server faster or slower than another without two ranges that do not
+/// overlap.
 #[test]
 fn the_benchmark_page_quotes_the_committed_run() {
     let page = std::fs::read_to_string(book_src().join("what-the-pool-buys.md")).unwrap();
     let results = std::fs::read_to_string(book_src().join("bench/results.md")).unwrap();
-    let mut quoted = Vec::new();
-    for (pattern, as_in_results) in [
-        (r"\b(\d{1,3}(?:,\d{3})+)\b", "{}"),
-        (r"\b(\d+(?:\.\d+)?) µs\b", "{} µs"),
-        (r"\b(\d+\.\d+) times\b", "{}×"),
-        // Peak memory, a column of the run's tables: `6.1 and 6.6 MiB`.
-        (r"\b(\d+\.\d) MiB", "| {} |"),
-        (r"\b(\d+\.\d) and \d+\.\d MiB", "| {} |"),
+    // The prose only: the included results and the commands are not quotes.
+    let prose: String = prose_blocks(&page)
+        .into_iter()
+        .map(|(_, block)| block + "\n")
+        .collect();
+    let ranged = Regex::new(r"\b\d[\d,]*(?:\.\d+)?×? \[[\d.,]+–[\d.,]+×?\]").unwrap();
+    let mut quoted = 0;
+    for figure in ranged.find_iter(&prose) {
+        assert!(
+            results.contains(figure.as_str()),
+            "what-the-pool-buys.md quotes {}, which the committed run \
+             (book/src/bench/results.md) does not have",
+            figure.as_str()
+        );
+        quoted += 1;
+    }
+    assert!(quoted >= 15, "only {quoted} figures with their range");
+    // What is left once every figure with its range is taken out: no ratio,
+    // no rate of thousands, no time in µs may stand alone.
+    let rest = ranged.replace_all(&prose, "FIGURE");
+    for bare in [
+        r"\b\d+\.\d+×",
+        r"\b\d+(?:\.\d+)? times\b",
+        r"\b\d{1,3}(?:,\d{3})+\b",
+        r"\b\d+(?:\.\d+)? µs",
     ] {
-        for figure in Regex::new(pattern).unwrap().captures_iter(&page) {
-            quoted.push(as_in_results.replace("{}", &figure[1]));
+        if let Some(found) = Regex::new(bare).unwrap().find(&rest) {
+            panic!(
+                "what-the-pool-buys.md quotes {} without its range over the runs",
+                found.as_str()
+            );
         }
     }
-    assert!(
-        quoted.len() >= 15,
-        "only {} figures found: {quoted:?}",
-        quoted.len()
-    );
-    for figure in quoted {
+    // "Faster" (and the like) only between ratios whose ranges do not
+    // overlap, or by a ratio of the two servers whose range leaves out 1.
+    let range = Regex::new(r"\[([\d.,]+)–([\d.,]+)×\]").unwrap();
+    let number = |s: &str| s.replace(',', "").parse::<f64>().unwrap();
+    for sentence in prose.split(". ") {
+        if !Regex::new(r"(?i)\b(faster|slower|outperform\w*|beats?)\b")
+            .unwrap()
+            .is_match(sentence)
+        {
+            continue;
+        }
+        let ranges: Vec<(f64, f64)> = range
+            .captures_iter(sentence)
+            .map(|c| (number(&c[1]), number(&c[2])))
+            .collect();
+        let apart = ranges
+            .iter()
+            .any(|a| a.1 < 1.0 || a.0 > 1.0 || ranges.iter().any(|b| a.1 < b.0 || b.1 < a.0));
         assert!(
-            results.contains(&figure),
-            "what-the-pool-buys.md quotes {figure}, which the committed run \
-             (book/src/bench/results.md) does not have"
-        );
-    }
-    // The ratios written `0.90×` are the targets' (min, median, max over
-    // five runs): each must be in that table, where a ratio that happens to
-    // be in some other row cannot stand in for it.
-    let targets = results
-        .split_once("**The targets")
-        .and_then(|(_, rest)| rest.split("\n**").next())
-        .expect("the committed run has its targets' table");
-    let ratios: Vec<&str> = Regex::new(r"\b\d+\.\d+×")
-        .unwrap()
-        .find_iter(&page)
-        .map(|m| m.as_str())
-        .collect();
-    assert!(ratios.len() >= 9, "only {ratios:?}");
-    for ratio in ratios {
-        assert!(
-            targets.contains(&format!(" {ratio}")),
-            "what-the-pool-buys.md quotes {ratio}, which the committed run's targets \
-             (book/src/bench/results.md) do not have"
+            apart,
+            "what-the-pool-buys.md compares without two ranges apart: {sentence}"
         );
     }
     // Every request rate of 1,000 or more, on the page and in the run's
@@ -280,16 +294,20 @@ fn the_benchmark_page_quotes_the_committed_run() {
     let csv = std::fs::read_to_string(book_src().join("bench/results.csv")).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let column = header
-        .iter()
-        .position(|h| *h == "requests_per_sec")
-        .expect("a requests_per_sec column");
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (rps, good) = (column("requests_per_sec"), column("good_per_sec"));
     let rates: Vec<f64> = lines
-        .filter_map(|l| l.split(',').nth(column)?.parse::<f64>().ok())
+        .flat_map(|l| {
+            let fields: Vec<&str> = l.split(',').collect();
+            [rps, good]
+                .into_iter()
+                .filter_map(move |c| fields.get(c)?.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        })
         .collect();
     let thousands = Regex::new(r"\b(\d{1,3}(?:,\d{3})+)\b").unwrap();
     for (name, text) in [
-        ("what-the-pool-buys.md", &page),
+        ("what-the-pool-buys.md", &prose),
         ("bench/results.md", &results),
     ] {
         for figure in thousands.captures_iter(text) {

@@ -66,29 +66,14 @@ const CLAIMS: &[(&str, &[&str])] = &[
     (r"stops? after", &["stop", "after", "take"]),
 ];
 
-/// Number words a claim may use; "one" is left out, it is more often an
+/// The number words a claim may use, two to twenty, as the pages write
+/// them (`kit::book::number`); "one" is left out, it is more often an
 /// article than a count.
-const NUMBER_WORDS: [&str; 19] = [
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-];
+fn number_words() -> &'static [String] {
+    static WORDS: LazyLock<Vec<String>> =
+        LazyLock::new(|| (2..=20).map(kit::book::number).collect());
+    &WORDS
+}
 
 /// A key term of a claim: what it says, and the spellings that find it in
 /// a test's words.
@@ -134,7 +119,7 @@ pub(crate) fn key_terms(words: &str) -> BTreeSet<Term> {
         }
     }
     let lower = words.to_lowercase();
-    for (i, word) in NUMBER_WORDS.iter().enumerate() {
+    for (i, word) in number_words().iter().enumerate() {
         if Regex::new(&format!(r"\b{word}\b"))
             .unwrap()
             .is_match(&lower)
@@ -150,7 +135,7 @@ pub(crate) fn key_terms(words: &str) -> BTreeSet<Term> {
         let n: usize = digits.parse().unwrap_or(usize::MAX);
         let mut spellings = vec![digits.clone()];
         if (2..=20).contains(&n) {
-            spellings.push(NUMBER_WORDS[n - 2].to_string());
+            spellings.push(number_words()[n - 2].clone());
         }
         terms.insert(Term {
             said: digits,
@@ -163,7 +148,7 @@ pub(crate) fn key_terms(words: &str) -> BTreeSet<Term> {
 /// Whether `text` (lower case, `_` and `-` read as spaces) has the term.
 fn has_term(text: &str, term: &Term) -> bool {
     term.spellings.iter().any(|s| {
-        if s.chars().all(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&s.as_str()) {
+        if s.chars().all(|c| c.is_ascii_digit()) || number_words().contains(s) {
             Regex::new(&format!(r"\b{s}\b")).unwrap().is_match(text)
         } else {
             text.contains(s.as_str())
