@@ -253,14 +253,15 @@ pub fn stages_built(report: &BuildReport) {
 static BUILT: std::sync::Mutex<Vec<(&'static str, PathBuf)>> = std::sync::Mutex::new(Vec::new());
 
 fn build_stage_now(step: &'static Step) -> crate::Result<PathBuf> {
-    // `-p` its package alone: cargo settles the features of every crate
-    // over the packages a build selects, and with the tour's selected too,
-    // the exercises' crates would be built again with other features.
+    // Selected as a reader's `cargo run --bin <step>` selects it, from the
+    // root with no `-p` (cargo settles the features of every crate over
+    // the packages a build selects: the workspace's default members), so
+    // that the suite's build of every stage and a reader's command find
+    // each other's build here.
     let mut command = cargo();
     command
         .current_dir(root())
-        .args(["build", "--quiet", "-p", step.track.package()])
-        .args(["--bin", step.name])
+        .args(["build", "--quiet", "--bin", step.name])
         .arg("--target-dir")
         .arg(stages_target_dir());
     let built = build_for_a_reader(command, step.name)?;
@@ -286,8 +287,7 @@ pub fn failing_stage_build(step: &Step) -> Command {
     let mut command = cargo();
     command
         .current_dir(root())
-        .args(["build", "-p", step.track.package()])
-        .args(["--features", "compile-fail", "--bin", step.name])
+        .args(["build", "--features", "compile-fail", "--bin", step.name])
         .arg("--target-dir")
         .arg(stages_target_dir());
     command

@@ -251,13 +251,15 @@ fn the_benchmark_page_quotes_the_committed_run() {
     // What is left once every figure with its range is taken out: no ratio,
     // no rate of thousands, no time in µs may stand alone.
     let rest = ranged.replace_all(&prose, "FIGURE");
-    for bare in [
+    let bares = [
         r"\b\d+\.\d+×",
         r"\b\d+(?:\.\d+)? times\b",
         r"\b\d{1,3}(?:,\d{3})+\b",
         r"\b\d+(?:\.\d+)? µs",
-    ] {
-        if let Some(found) = Regex::new(bare).unwrap().find(&rest) {
+    ]
+    .map(|bare| Regex::new(bare).unwrap());
+    for bare in &bares {
+        if let Some(found) = bare.find(&rest) {
             panic!(
                 "what-the-pool-buys.md quotes {} without its range over the runs",
                 found.as_str()
@@ -268,11 +270,9 @@ fn the_benchmark_page_quotes_the_committed_run() {
     // overlap, or by a ratio of the two servers whose range leaves out 1.
     let range = Regex::new(r"\[([\d.,]+)–([\d.,]+)×\]").unwrap();
     let number = |s: &str| s.replace(',', "").parse::<f64>().unwrap();
+    let comparison = Regex::new(r"(?i)\b(faster|slower|outperform\w*|beats?)\b").unwrap();
     for sentence in prose.split(". ") {
-        if !Regex::new(r"(?i)\b(faster|slower|outperform\w*|beats?)\b")
-            .unwrap()
-            .is_match(sentence)
-        {
+        if !comparison.is_match(sentence) {
             continue;
         }
         let ranges: Vec<(f64, f64)> = range

@@ -6,10 +6,9 @@
 //!
 //! - `cargo run --bin <step>` (and `--features compile-fail`, and a
 //!   command's arguments after `--`) runs here, from the repository root,
-//!   in a build directory of its own (`CARGO_TARGET_DIR`: the suite's own
-//!   build is locked while it runs, and the checks' `target/stages` is
-//!   built per package, where a reader's command settles the features of
-//!   the whole workspace). On Unix, cargo replaces itself with the step,
+//!   in the checks' build directory (`CARGO_TARGET_DIR=target/stages`: the
+//!   suite's own build is locked while it runs), where the suite builds
+//!   every step selected as this command selects it. On Unix, cargo replaces itself with the step,
 //!   so a server started this way is the step's own process, in a network
 //!   of its own as every server of the suite.
 //! - The clients a step's page gives (curl, printf and nc) run against that
@@ -192,30 +191,13 @@ fn every_command_a_page_gives_is_run_by_a_test() {
     assert!(counts["ci"] >= 4, "{counts:?}");
 }
 
-/// The build directory the pages' commands are run in, built once for
-/// every step as a reader's `cargo run --bin` from the root builds them.
-fn target_dir() -> &'static Path {
-    static BUILT: LazyLock<PathBuf> = LazyLock::new(|| {
-        let dir = root().join("target/page-commands");
-        let mut build = Command::new(cargo());
-        build
-            .current_dir(root())
-            .env("CARGO_TARGET_DIR", &dir)
-            .args(["build", "--quiet"]);
-        for step in companion::registry::STEPS {
-            if !matches!(step.kind(), Kind::Failing(_)) {
-                build.args(["--bin", step.name]);
-            }
-        }
-        let out = build.output().expect("running cargo");
-        assert!(
-            out.status.success(),
-            "building the steps: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir
-    });
-    &BUILT
+/// The build directory the pages' commands are run in: the checks' own,
+/// where the suite has built every step as a reader's `cargo run --bin`
+/// from the root builds it (`kit::facts::all_stages_builds`), so that each
+/// command finds its step built.
+fn target_dir() -> PathBuf {
+    kit::stages();
+    companion::compile::stages_target_dir()
 }
 
 fn cargo() -> std::ffi::OsString {

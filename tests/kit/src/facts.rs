@@ -70,43 +70,28 @@ impl BuildFacts for BuildReport {
 
 /// The two commands that build every stage, in `stages_target_dir`, with
 /// JSON messages (`read_build`): first the stages that compile, selected as
-/// `compile::build_stage` selects one (`-p` its package, no features), so
-/// that the tour's and the check's builds of a step find it built; then the
-/// ones that fail, behind `compile-fail` (`--keep-going`, so one failing bin
-/// does not stop the others). One build with the feature on for all would
-/// give every stage a second build, the feature being part of its hash.
+/// a reader's `cargo run --bin <step>` and `compile::build_stage` select
+/// one (from the root, no `-p`, no features), so that the tour's, the
+/// check's and the pages' commands find each built; then the ones that
+/// fail, behind `compile-fail` (`--keep-going`, so one failing bin does not
+/// stop the others). One build with the feature on for all would give
+/// every stage a second build, the feature being part of its hash.
 pub fn all_stages_builds() -> [(&'static str, Command); 2] {
-    let packages = STEPS.iter().fold(Vec::new(), |mut packages, step| {
-        if !packages.contains(&step.track.package()) {
-            packages.push(step.track.package());
-        }
-        packages
-    });
-    let build = |packages: &[&str]| {
+    let build = |steps: &mut dyn Iterator<Item = &Step>| {
         let mut command = cargo();
         command
             .current_dir(root())
             .args(["build", "--locked", "--message-format", "json"])
             .arg("--target-dir")
             .arg(stages_target_dir());
-        for package in packages {
-            command.args(["-p", package]);
+        for step in steps {
+            command.args(["--bin", step.name]);
         }
         command
     };
-    let mut compiling = build(&packages);
-    compiling.arg("--bins");
-    let failing_steps = || STEPS.iter().filter(|step| step.fails_to_compile());
-    let failing_packages = packages
-        .iter()
-        .copied()
-        .filter(|&package| failing_steps().any(|step| step.track.package() == package))
-        .collect::<Vec<_>>();
-    let mut failing = build(&failing_packages);
+    let compiling = build(&mut STEPS.iter().filter(|step| !step.fails_to_compile()));
+    let mut failing = build(&mut STEPS.iter().filter(|step| step.fails_to_compile()));
     failing.args(["--features", "compile-fail", "--keep-going"]);
-    for step in failing_steps() {
-        failing.args(["--bin", step.name]);
-    }
     [
         ("stages that compile", compiling),
         ("stages that fail", failing),
