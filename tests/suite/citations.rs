@@ -7,7 +7,7 @@
 //! `waits`, ...; see `CLAIMS`) and the numbers (`101`, `four`, `fifteen`).
 //! A cited test is read as its name, the string literals of its body (its
 //! assertion messages) and those of the functions of its file that it calls,
-//! two calls deep. Then:
+//! three calls deep. Then:
 //!
 //! - every key term is in a cited test's words or in a quoted piece of a
 //!   snapshot (`listing-20-25.session.snap`: `exited with status 0`);
@@ -236,7 +236,7 @@ fn literals(body: &str) -> Vec<String> {
 }
 
 /// A test's words: its name, the string literals of its body and of the
-/// functions of its file it calls, two calls deep; lower case, with `_`
+/// functions of its file it calls, three calls deep; lower case, with `_`
 /// and `-` read as spaces.
 pub(crate) fn test_words(source: &str, test: &str) -> String {
     static CALL: LazyLock<Regex> =
@@ -245,7 +245,7 @@ pub(crate) fn test_words(source: &str, test: &str) -> String {
     let mut words = Vec::new();
     let mut seen = BTreeSet::new();
     let mut next = vec![test.to_string()];
-    for _ in 0..3 {
+    for _ in 0..4 {
         let mut called = Vec::new();
         for name in next {
             if !seen.insert(name.clone()) {

@@ -2,20 +2,16 @@
 //! is false. Timing claims use wide margins around the book's 5-second
 //! sleep: "waits" means at least 3 s, "does not wait" means under 2 s.
 
-#[cfg(target_os = "linux")]
 use std::io::Write;
-#[cfg(target_os = "linux")]
 use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-#[cfg(target_os = "linux")]
 use companion::server::Server;
 use companion::server::{Ending, Finished};
 use companion::session::{self, exchange, End, EXCHANGE_TIMEOUT, NO_WAIT_UNDER, WAITS_AT_LEAST};
 
 /// Open a connection and send `GET /sleep` on it (and keep it open).
-#[cfg(target_os = "linux")]
 fn send_sleep_request(server: &Server) -> TcpStream {
     let mut stream = server
         .connect(EXCHANGE_TIMEOUT)

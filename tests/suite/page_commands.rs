@@ -22,12 +22,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
 use companion::compile::root;
 use companion::registry::{find, Kind, Step};
-use companion::server::{Ending, Server, ServerCommand};
 use regex::Regex;
 
 /// A command a page gives: the page, the line it is on, the command, and
@@ -37,6 +35,8 @@ struct PageCommand {
     page: PathBuf,
     line: usize,
     command: String,
+    /// Read by the servers' test, on Unix only.
+    #[cfg_attr(not(unix), allow(dead_code))]
     paragraph: String,
 }
 
@@ -290,144 +290,6 @@ fn every_cargo_run_a_page_gives_of_a_step_that_is_no_server_runs_to_its_end() {
     assert!(ran >= 5, "only {ran}");
 }
 
-/// A client's command as run: with `--write-out` for curl, which prints the
-/// status it received after what it printed.
-fn as_run(client: &str) -> String {
-    if client.starts_with("curl ") {
-        format!("{client} --silent --show-error --write-out '\\n%{{response_code}}\\n'")
-    } else {
-        client.to_string()
-    }
-}
-
-/// What one client command got: its output, exit status and time taken.
-struct Got {
-    stdout: String,
-    code: Option<i32>,
-    took: Duration,
-}
-
-fn run_client(server: &Server, client: &str) -> Got {
-    let started = Instant::now();
-    let mut child = server
-        .client("bash")
-        .args(["-c", &as_run(client)])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("running bash");
-    let mut stdout = child.stdout.take().unwrap();
-    let reading = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
-        text
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`{client}` did not end within 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Got {
-        stdout: String::from_utf8_lossy(&reading.join().unwrap()).into_owned(),
-        code: status.code(),
-        took: started.elapsed(),
-    }
-}
-
-/// The status a curl run received (its `--write-out`): `200`, or `000`
-/// for none.
-fn status(got: &Got) -> &str {
-    got.stdout.trim_end().lines().last().unwrap_or("")
-}
-
-/// What a page says a client gets, checked. `answers_page` is whether the
-/// step's pinned session has the page for `GET /`.
-fn check_client(step: &Step, client: &str, got: &Got, answers_page: bool) {
-    let name = step.name;
-    let said = |what: &str| format!("{name}: `{client}` {what}: {:?}", got.stdout);
-    match client {
-        "curl 127.0.0.1:7878/" | "curl --http1.0 127.0.0.1:7878/" => {
-            if answers_page {
-                assert_eq!(status(got), "200", "{}", said("gets 200"));
-                assert!(
-                    got.stdout.contains("<h1>Hello!</h1>"),
-                    "{}",
-                    said("gets the page")
-                );
-            } else {
-                // curl's 7: it could not connect. Anything else, the
-                // server was there (and may answer nothing, as the page says).
-                assert_ne!(got.code, Some(7), "{}", said("reaches the server"));
-            }
-        }
-        "curl 127.0.0.1:7878/sleep" => {
-            assert_eq!(status(got), "200", "{}", said("gets 200"));
-            assert!(
-                got.stdout.contains("<h1>Hello!</h1>"),
-                "{}",
-                said("gets the page")
-            );
-        }
-        "curl -H 'Host:' 127.0.0.1:7878/" => assert_eq!(status(got), "400", "{}", said("gets 400")),
-        "curl -I 127.0.0.1:7878/" => {
-            assert_eq!(status(got), "200", "{}", said("gets 200"));
-            assert!(
-                got.stdout.contains("Content-Length: 176"),
-                "{}",
-                said("gets the length")
-            );
-            assert!(!got.stdout.contains("<html"), "{}", said("gets no body"));
-        }
-        "curl -d hi 127.0.0.1:7878/" => assert_eq!(status(got), "405", "{}", said("gets 405")),
-        "nc 127.0.0.1 7878" => {
-            assert!(got.stdout.is_empty(), "{}", said("gets no answer"));
-            assert!(
-                got.took >= Duration::from_secs(3) && got.took < Duration::from_secs(15),
-                "{}",
-                said(&format!(
-                    "is closed by the server at its 5-second timeout, not after {:?}",
-                    got.took
-                ))
-            );
-        }
-        _ if client.starts_with("printf 'GET /\\377 HTTP/1.1") => {
-            assert!(
-                got.stdout.starts_with("HTTP/1.1 400 BAD REQUEST\r\n"),
-                "{}",
-                said("gets 400: a request line that is not UTF-8")
-            );
-        }
-        other => panic!("{name}: no test says what `{other}` gets"),
-    }
-}
-
-/// The clients a step's own page gives, in order, each with its paragraph.
-fn clients_of(step: &Step) -> Vec<(String, String)> {
-    page_commands()
-        .into_iter()
-        .filter(|c| runs(c) == Ok(Runs::Client(find(step.name).unwrap())))
-        .map(|c| (c.command, c.paragraph))
-        .collect()
-}
-
-/// Start `command`, a page's `cargo run --bin <step>` of a server.
-fn start(command: &str) -> Server {
-    let args = words(command);
-    ServerCommand::new(cargo())
-        .args(&args[1..])
-        .current_dir(root())
-        .env("CARGO_TARGET_DIR", target_dir())
-        .start()
-        .unwrap_or_else(|e| panic!("`{command}`: {e}"))
-}
-
 /// Every step page's `cargo run` of a server starts it, and the clients the
 /// page gives get what the page says: the page from `curl` where the step
 /// serves it, a 400 for bytes that are not UTF-8 (beyond-03), and so on.
@@ -438,92 +300,249 @@ fn start(command: &str) -> Server {
 #[test]
 #[cfg(unix)]
 fn every_cargo_run_a_page_gives_of_a_server_serves_what_its_page_says() {
-    let servers: Vec<(String, &'static Step)> = step_commands()
-        .into_iter()
-        .filter(|(_, step)| step.is_server())
-        .collect();
-    assert!(servers.len() >= 50, "only {}", servers.len());
-    // The pages whose clients wait out the chapter's 5 seconds go first, so
-    // that the quick ones fill the time they wait.
-    let slow = |step: &Step| {
-        clients_of(step)
-            .iter()
-            .any(|(client, _)| client.contains("/sleep") || client == "nc 127.0.0.1 7878")
-    };
-    let (mut servers, quick): (Vec<_>, Vec<_>) = servers.into_iter().partition(|(_, s)| slow(s));
-    servers.extend(quick);
-    let next = Mutex::new(servers.into_iter());
-    // A few at a time: each waits on its server more than on the CPU.
-    std::thread::scope(|scope| {
-        for _ in 0..6 {
-            scope.spawn(|| loop {
-                let Some((command, step)) = next.lock().unwrap().next() else {
-                    break;
-                };
-                serves_what_its_page_says(&command, step);
-            });
-        }
-    });
+    servers::every_server();
 }
 
+/// The servers' commands and their clients: on Unix, where cargo replaces
+/// itself with the step it runs (elsewhere it starts the step as a child,
+/// which the harness would not stop with it).
 #[cfg(unix)]
-fn serves_what_its_page_says(command: &str, step: &Step) {
-    let session = kit::read_repo(&format!("snapshots/{}.session.snap", step.name));
-    let answers_page = session.contains("<h1>Hello!</h1>");
-    let server = start(command);
-    let mut stopped_by_itself = false;
-    for (client, paragraph) in clients_of(step) {
-        if paragraph.contains("press Ctrl-C") {
-            // The request in flight, then ctrl-C's SIGINT.
-            let signalled = std::thread::scope(|scope| {
-                let running = scope.spawn(|| run_client(&server, &client));
-                std::thread::sleep(Duration::from_secs(1));
-                crate::beyond::signal(&server, "INT");
-                let got = running.join().unwrap();
-                check_client(step, &client, &got, answers_page);
-                Instant::now()
-            });
-            server
-                .wait_for_exit(Duration::from_secs(10))
-                .unwrap_or_else(|| panic!("{}: Ctrl-C did not stop it", step.name));
-            assert!(signalled.elapsed() < Duration::from_secs(10));
-            stopped_by_itself = true;
-            break;
-        }
-        let times = if paragraph.contains(&format!("`{client}` twice")) {
-            2
+mod servers {
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use companion::server::{Ending, Server, ServerCommand};
+
+    /// A client's command as run: with `--write-out` for curl, which prints the
+    /// status it received after what it printed.
+    fn as_run(client: &str) -> String {
+        if client.starts_with("curl ") {
+            format!("{client} --silent --show-error --write-out '\\n%{{response_code}}\\n'")
         } else {
-            1
-        };
-        for _ in 0..times {
-            let got = run_client(&server, &client);
-            check_client(step, &client, &got, answers_page);
-        }
-        if times == 2 {
-            assert_eq!(
-                step.server().and_then(|s| s.stops_after),
-                Some(2),
-                "{}: the page sends two requests to a server that does not stop after two",
-                step.name
-            );
-            let status = server.wait_for_exit(Duration::from_secs(10));
-            assert!(
-                status.is_some_and(|s| s.success()),
-                "{}: after two connections the server stops by itself and exits with status 0: {status:?}",
-                step.name
-            );
-            stopped_by_itself = true;
+            client.to_string()
         }
     }
-    let finished = server.finish();
-    if stopped_by_itself {
-        assert_eq!(
-            finished.ending,
-            Ending::Exited(0),
-            "{}: it shuts down and exits with status 0:\n{}",
-            step.name,
-            finished.stderr
-        );
-        assert!(finished.stdout.contains("Shutting down."), "{}", step.name);
+
+    /// What one client command got: its output, exit status and time taken.
+    struct Got {
+        stdout: String,
+        code: Option<i32>,
+        took: Duration,
+    }
+
+    fn run_client(server: &Server, client: &str) -> Got {
+        let started = Instant::now();
+        let mut child = server
+            .client("bash")
+            .args(["-c", &as_run(client)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("running bash");
+        let mut stdout = child.stdout.take().unwrap();
+        let reading = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
+            text
+        });
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("`{client}` did not end within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Got {
+            stdout: String::from_utf8_lossy(&reading.join().unwrap()).into_owned(),
+            code: status.code(),
+            took: started.elapsed(),
+        }
+    }
+
+    /// The status a curl run received (its `--write-out`): `200`, or `000`
+    /// for none.
+    fn status(got: &Got) -> &str {
+        got.stdout.trim_end().lines().last().unwrap_or("")
+    }
+
+    /// What a page says a client gets, checked. `answers_page` is whether the
+    /// step's pinned session has the page for `GET /`.
+    fn check_client(step: &Step, client: &str, got: &Got, answers_page: bool) {
+        let name = step.name;
+        let said = |what: &str| format!("{name}: `{client}` {what}: {:?}", got.stdout);
+        match client {
+            "curl 127.0.0.1:7878/" | "curl --http1.0 127.0.0.1:7878/" => {
+                if answers_page {
+                    assert_eq!(status(got), "200", "{}", said("gets 200"));
+                    assert!(
+                        got.stdout.contains("<h1>Hello!</h1>"),
+                        "{}",
+                        said("gets the page")
+                    );
+                } else {
+                    // curl's 7: it could not connect. Anything else, the
+                    // server was there (and may answer nothing, as the page says).
+                    assert_ne!(got.code, Some(7), "{}", said("reaches the server"));
+                }
+            }
+            "curl 127.0.0.1:7878/sleep" => {
+                assert_eq!(status(got), "200", "{}", said("gets 200"));
+                assert!(
+                    got.stdout.contains("<h1>Hello!</h1>"),
+                    "{}",
+                    said("gets the page")
+                );
+            }
+            "curl -H 'Host:' 127.0.0.1:7878/" => {
+                assert_eq!(status(got), "400", "{}", said("gets 400"))
+            }
+            "curl -I 127.0.0.1:7878/" => {
+                assert_eq!(status(got), "200", "{}", said("gets 200"));
+                assert!(
+                    got.stdout.contains("Content-Length: 176"),
+                    "{}",
+                    said("gets the length")
+                );
+                assert!(!got.stdout.contains("<html"), "{}", said("gets no body"));
+            }
+            "curl -d hi 127.0.0.1:7878/" => assert_eq!(status(got), "405", "{}", said("gets 405")),
+            "nc 127.0.0.1 7878" => {
+                assert!(got.stdout.is_empty(), "{}", said("gets no answer"));
+                assert!(
+                    got.took >= Duration::from_secs(3) && got.took < Duration::from_secs(15),
+                    "{}",
+                    said(&format!(
+                        "is closed by the server at its 5-second timeout, not after {:?}",
+                        got.took
+                    ))
+                );
+            }
+            _ if client.starts_with("printf 'GET /\\377 HTTP/1.1") => {
+                assert!(
+                    got.stdout.starts_with("HTTP/1.1 400 BAD REQUEST\r\n"),
+                    "{}",
+                    said("gets 400: a request line that is not UTF-8")
+                );
+            }
+            other => panic!("{name}: no test says what `{other}` gets"),
+        }
+    }
+
+    /// The clients a step's own page gives, in order, each with its paragraph.
+    fn clients_of(step: &Step) -> Vec<(String, String)> {
+        page_commands()
+            .into_iter()
+            .filter(|c| runs(c) == Ok(Runs::Client(find(step.name).unwrap())))
+            .map(|c| (c.command, c.paragraph))
+            .collect()
+    }
+
+    /// Start `command`, a page's `cargo run --bin <step>` of a server.
+    fn start(command: &str) -> Server {
+        let args = words(command);
+        ServerCommand::new(cargo())
+            .args(&args[1..])
+            .current_dir(root())
+            .env("CARGO_TARGET_DIR", target_dir())
+            .start()
+            .unwrap_or_else(|e| panic!("`{command}`: {e}"))
+    }
+
+    /// Every server step's `cargo run`, a few at a time.
+    pub(super) fn every_server() {
+        let servers: Vec<(String, &'static Step)> = step_commands()
+            .into_iter()
+            .filter(|(_, step)| step.is_server())
+            .collect();
+        assert!(servers.len() >= 50, "only {}", servers.len());
+        // The pages whose clients wait out the chapter's 5 seconds go first, so
+        // that the quick ones fill the time they wait.
+        let slow = |step: &Step| {
+            clients_of(step)
+                .iter()
+                .any(|(client, _)| client.contains("/sleep") || client == "nc 127.0.0.1 7878")
+        };
+        let (mut servers, quick): (Vec<_>, Vec<_>) =
+            servers.into_iter().partition(|(_, s)| slow(s));
+        servers.extend(quick);
+        let next = Mutex::new(servers.into_iter());
+        // A few at a time: each waits on its server more than on the CPU.
+        std::thread::scope(|scope| {
+            for _ in 0..6 {
+                scope.spawn(|| loop {
+                    let Some((command, step)) = next.lock().unwrap().next() else {
+                        break;
+                    };
+                    serves_what_its_page_says(&command, step);
+                });
+            }
+        });
+    }
+
+    fn serves_what_its_page_says(command: &str, step: &Step) {
+        let session = kit::read_repo(&format!("snapshots/{}.session.snap", step.name));
+        let answers_page = session.contains("<h1>Hello!</h1>");
+        let server = start(command);
+        let mut stopped_by_itself = false;
+        for (client, paragraph) in clients_of(step) {
+            if paragraph.contains("press Ctrl-C") {
+                // The request in flight, then ctrl-C's SIGINT.
+                let signalled = std::thread::scope(|scope| {
+                    let running = scope.spawn(|| run_client(&server, &client));
+                    std::thread::sleep(Duration::from_secs(1));
+                    crate::beyond::signal(&server, "INT");
+                    let got = running.join().unwrap();
+                    check_client(step, &client, &got, answers_page);
+                    Instant::now()
+                });
+                server
+                    .wait_for_exit(Duration::from_secs(10))
+                    .unwrap_or_else(|| panic!("{}: Ctrl-C did not stop it", step.name));
+                assert!(signalled.elapsed() < Duration::from_secs(10));
+                stopped_by_itself = true;
+                break;
+            }
+            let times = if paragraph.contains(&format!("`{client}` twice")) {
+                2
+            } else {
+                1
+            };
+            for _ in 0..times {
+                let got = run_client(&server, &client);
+                check_client(step, &client, &got, answers_page);
+            }
+            if times == 2 {
+                assert_eq!(
+                    step.server().and_then(|s| s.stops_after),
+                    Some(2),
+                    "{}: the page sends two requests to a server that does not stop after two",
+                    step.name
+                );
+                let status = server.wait_for_exit(Duration::from_secs(10));
+                assert!(
+                    status.is_some_and(|s| s.success()),
+                    "{}: after two connections the server stops by itself and exits with status 0: {status:?}",
+                    step.name
+                );
+                stopped_by_itself = true;
+            }
+        }
+        let finished = server.finish();
+        if stopped_by_itself {
+            assert_eq!(
+                finished.ending,
+                Ending::Exited(0),
+                "{}: it shuts down and exits with status 0:\n{}",
+                step.name,
+                finished.stderr
+            );
+            assert!(finished.stdout.contains("Shutting down."), "{}", step.name);
+        }
     }
 }
