@@ -259,7 +259,7 @@ pub fn signal(server: &Server, signal: &str) {
 /// Wait (at most ten seconds) until the server has logged `line`: a request
 /// line it has read, in a worker.
 #[cfg(unix)]
-fn wait_for_log(server: &Server, line: &str) {
+pub(crate) fn wait_for_log(server: &Server, line: &str) {
     let logged = kit::wait_until(Duration::from_secs(10), || {
         server.stdout_so_far().lines().any(|l| l == line)
     });

@@ -40,8 +40,13 @@ struct PageCommand {
     paragraph: String,
 }
 
-/// Every command of every page.
-fn page_commands() -> Vec<PageCommand> {
+/// Every command of every page, read once per run of the suite.
+fn page_commands() -> &'static [PageCommand] {
+    static ALL: LazyLock<Vec<PageCommand>> = LazyLock::new(read_page_commands);
+    &ALL
+}
+
+fn read_page_commands() -> Vec<PageCommand> {
     static SPAN: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"`((?:curl|printf|nc|cargo|mdbook|kill|wc) [^`]+)`").unwrap());
     let mut out = Vec::new();
@@ -146,13 +151,16 @@ fn page_step(page: &Path) -> Option<&'static Step> {
     page.file_stem().and_then(|s| s.to_str()).and_then(find)
 }
 
-/// The command lines of `.ci/run`, trimmed.
-fn ci_lines() -> Vec<String> {
-    kit::read_repo(".ci/run")
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+/// The command lines of `.ci/run`, trimmed, read once.
+fn ci_lines() -> &'static [String] {
+    static LINES: LazyLock<Vec<String>> = LazyLock::new(|| {
+        kit::read_repo(".ci/run")
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    &LINES
 }
 
 #[test]
@@ -160,7 +168,7 @@ fn every_command_a_page_gives_is_run_by_a_test() {
     let commands = page_commands();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unrun = Vec::new();
-    for command in &commands {
+    for command in commands {
         match runs(command) {
             Ok(Runs::Step(_)) => *counts.entry("steps").or_default() += 1,
             Ok(Runs::Client(_)) => *counts.entry("clients").or_default() += 1,
@@ -213,9 +221,9 @@ fn words(command: &str) -> Vec<&str> {
 fn step_commands() -> Vec<(String, &'static Step)> {
     let mut out: Vec<(String, &'static Step)> = Vec::new();
     for command in page_commands() {
-        if let Ok(Runs::Step(step)) = runs(&command) {
+        if let Ok(Runs::Step(step)) = runs(command) {
             if !out.iter().any(|(c, _)| *c == command.command) {
-                out.push((command.command, step));
+                out.push((command.command.clone(), step));
             }
         }
     }
@@ -437,9 +445,9 @@ mod servers {
     /// The clients a step's own page gives, in order, each with its paragraph.
     fn clients_of(step: &Step) -> Vec<(String, String)> {
         page_commands()
-            .into_iter()
+            .iter()
             .filter(|c| runs(c) == Ok(Runs::Client(find(step.name).unwrap())))
-            .map(|c| (c.command, c.paragraph))
+            .map(|c| (c.command.clone(), c.paragraph.clone()))
             .collect()
     }
 
@@ -495,7 +503,9 @@ mod servers {
                 // The request in flight, then ctrl-C's SIGINT.
                 let signalled = std::thread::scope(|scope| {
                     let running = scope.spawn(|| run_client(&server, &client));
-                    std::thread::sleep(Duration::from_secs(1));
+                    // Signalled once the server has read the request (it
+                    // logs each request line), not at a guessed moment.
+                    crate::beyond::wait_for_log(&server, "GET /sleep HTTP/1.1");
                     crate::beyond::signal(&server, "INT");
                     let got = running.join().unwrap();
                     check_client(step, &client, &got, answers_page);
