@@ -120,10 +120,7 @@ pub(crate) fn key_terms(words: &str) -> BTreeSet<Term> {
     }
     let lower = words.to_lowercase();
     for (i, word) in number_words().iter().enumerate() {
-        if Regex::new(&format!(r"\b{word}\b"))
-            .unwrap()
-            .is_match(&lower)
-        {
+        if has_word(&lower, word) {
             terms.insert(Term {
                 said: word.to_string(),
                 spellings: vec![word.to_string(), (i + 2).to_string()],
@@ -145,15 +142,22 @@ pub(crate) fn key_terms(words: &str) -> BTreeSet<Term> {
     terms
 }
 
-/// Whether `text` (lower case, `_` and `-` read as spaces) has the term.
+/// Whether `text` (lower case, `_` and `-` read as spaces) has the term:
+/// a number as a whole word (`4` is not in `404`), a stem anywhere.
 fn has_term(text: &str, term: &Term) -> bool {
     term.spellings.iter().any(|s| {
         if s.chars().all(|c| c.is_ascii_digit()) || number_words().contains(s) {
-            Regex::new(&format!(r"\b{s}\b")).unwrap().is_match(text)
+            has_word(text, s)
         } else {
             text.contains(s.as_str())
         }
     })
+}
+
+/// Whether `word` stands in `text` as a whole word.
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
 }
 
 /// The functions of a Rust source file: name, and body from its `{` to the
