@@ -5,7 +5,7 @@
 //! `FILE_DIFFERENCES` (src/registry/differences.rs) says why not; there the difference is
 //! exactly the one it names.
 
-use kit::main_fn;
+use kit::{function, main_fn};
 
 use companion::registry::{BookFileHas, Files, Kind, Step, Track, FILE_DIFFERENCES, STEPS};
 
@@ -123,21 +123,6 @@ fn the_books_output_files_leave_out_two_lints_that_its_listing_20_20_output_show
     );
     let text = kit::read_book(Track::Print2021.seed());
     assert!(text.contains("warning: field is never read: `workers`"));
-}
-
-/// The function `name` of a Rust file, from `fn name(` to its closing
-/// `}` at the start of a line.
-fn function<'a>(text: &'a str, name: &str) -> &'a str {
-    let start = text
-        .find(&format!("\nfn {name}("))
-        .unwrap_or_else(|| panic!("no fn {name}"))
-        + 1;
-    let end = start
-        + text[start..]
-            .find("\n}\n")
-            .expect("the end of the function")
-        + 3;
-    &text[start..end]
 }
 
 /// Where the book's file lags behind its text: the `handle_connection` of

@@ -222,7 +222,20 @@ pub fn wait_until(bound: std::time::Duration, mut done: impl FnMut() -> bool) ->
 
 /// The `fn main` of a main.rs, from its first line to its closing brace.
 pub fn main_fn(text: &str) -> &str {
-    let start = text.find("\nfn main() {\n").expect("a main function") + 1;
-    let end = start + text[start..].find("\n}\n").expect("the end of main") + 3;
+    function(text, "main")
+}
+
+/// The top-level function `name` of a Rust file laid out by rustfmt, from
+/// its `fn name(` line to its closing `}` at the start of a line.
+pub fn function<'a>(text: &'a str, name: &str) -> &'a str {
+    let start = text
+        .find(&format!("\nfn {name}("))
+        .unwrap_or_else(|| panic!("no fn {name}"))
+        + 1;
+    let end = start
+        + text[start..]
+            .find("\n}\n")
+            .unwrap_or_else(|| panic!("the end of fn {name}"))
+        + 3;
     &text[start..end]
 }
